@@ -1,0 +1,33 @@
+"""Claims: the fixed shape (model), comparisons (expect), checks, and verification."""
+
+from jsv.claims.check import Check, Observation
+from jsv.claims.expect import (
+    Expectation,
+    absent,
+    all_of,
+    contains,
+    equals,
+    matches,
+    mode_at_most,
+    one_of,
+)
+from jsv.claims.model import AREAS, Claim, Fix
+from jsv.claims.verify import ClaimResult, verify
+
+__all__ = [
+    "AREAS",
+    "Check",
+    "Claim",
+    "ClaimResult",
+    "Expectation",
+    "Fix",
+    "Observation",
+    "absent",
+    "all_of",
+    "contains",
+    "equals",
+    "matches",
+    "mode_at_most",
+    "one_of",
+    "verify",
+]

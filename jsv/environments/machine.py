@@ -1,0 +1,150 @@
+"""A container of ours: labelled, on a runbook's network, with exec helpers.
+
+Every environment class (one per ``containers/<name>/``) derives from
+:class:`Machine`, which adds to testcontainers' ``DockerContainer``:
+
+* labels and tracking (cleanup even when a cell fails or the kernel dies);
+* ``run(command, user=...)`` returning a :class:`CommandResult`;
+* a readiness wait whose timeout names the container and its last log lines.
+"""
+
+from __future__ import annotations
+
+import shlex
+import time
+from dataclasses import dataclass
+from typing import Any, Self
+
+import docker.errors
+from testcontainers.core.container import DockerContainer
+
+from jsv.environments import resources
+from jsv.errors import EnvironmentTimeout, last_lines
+from jsv.images import ensure_image
+from jsv.labels import labels
+
+DEFAULT_READY_TIMEOUT = 90.0
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    """One command run in a container, as a reader would have typed it."""
+
+    where: str
+    user: str
+    command: str
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def transcript(self) -> str:
+        prompt = "#" if self.user == "root" else "$"
+        text = f"{self.user}@{self.where}{prompt} {self.command}\n{self.stdout}"
+        if self.stderr.strip():
+            text += ("" if text.endswith("\n") else "\n") + self.stderr
+        return text.rstrip("\n")
+
+
+class Machine(DockerContainer):
+    """Base class of all environments. Subclasses set ``environment`` (the image folder)."""
+
+    environment: str = ""
+
+    def __init__(self, variant: str, alias: str, **kwargs: Any) -> None:
+        super().__init__(ensure_image(self.environment), **kwargs)
+        self.variant = variant
+        self.alias = alias
+        self._labels = labels(**{"org.jsv.environment": self.environment,
+                                 "org.jsv.variant": variant})
+        self._ready_timeout = DEFAULT_READY_TIMEOUT
+        self._versions: dict[str, str] | None = None
+
+    # -- configuration (chainable) ---------------------------------------------------
+    def with_ready_timeout(self, seconds: float) -> Self:
+        self._ready_timeout = seconds
+        return self
+
+    # -- lifecycle ---------------------------------------------------------------------
+    def start(self) -> Self:
+        self._kwargs = {**self._kwargs, "labels": {**self._kwargs.get("labels", {}),
+                                                   **self._labels}}
+        resources.track(self)
+        try:
+            super().start()
+            self.wait_until_ready()
+        except BaseException:
+            self.remove_now()
+            raise
+        return self
+
+    def remove_now(self) -> None:
+        resources.untrack(self)
+        if self._container is not None:
+            try:
+                self._container.remove(force=True, v=True)
+            except docker.errors.NotFound:
+                pass
+            self._container = None
+
+    def stop(self, force: bool = True, delete_volume: bool = True) -> None:
+        self.remove_now()
+
+    def wait_until_ready(self) -> None:
+        """Subclasses override :meth:`is_ready`; this polls it until the ready timeout."""
+        deadline = time.monotonic() + self._ready_timeout
+        while not self.is_ready():
+            self._container.reload()
+            if self._container.status not in {"created", "running"}:
+                raise EnvironmentTimeout(
+                    f"container {self.name} ({self.image}, {self.variant}) exited "
+                    f"before it was ready; last log lines: {self.log_tail()}")
+            if time.monotonic() > deadline:
+                raise EnvironmentTimeout(
+                    f"container {self.name} ({self.image}, {self.variant}) not ready "
+                    f"after {self._ready_timeout:.0f}s; last log lines: {self.log_tail()}")
+            time.sleep(0.25)
+
+    def is_ready(self) -> bool:
+        return True
+
+    # -- accessors -----------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self._container.name if self._container is not None else f"<{self.alias}>"
+
+    def log_tail(self, count: int = 5) -> str:
+        if self._container is None:
+            return "(no container)"
+        return last_lines(self._container.logs().decode(errors="replace"), count)
+
+    def logs_text(self) -> str:
+        return self._container.logs().decode(errors="replace") if self._container else ""
+
+    def run(self, command: str | list[str], user: str = "root",
+            environment: dict[str, str] | None = None) -> CommandResult:
+        """Run ``command`` (a shell string, or argv) in the container as ``user``."""
+        argv = ["sh", "-c", command] if isinstance(command, str) else command
+        shown = command if isinstance(command, str) else shlex.join(command)
+        result = self.get_wrapped_container().exec_run(
+            argv, user=user, demux=True, environment=environment or {})
+        stdout, stderr = result.output
+        return CommandResult(self.alias, user, shown, result.exit_code,
+                             (stdout or b"").decode(errors="replace"),
+                             (stderr or b"").decode(errors="replace"))
+
+    def describe(self) -> str:
+        return self.variant
+
+    def versions(self) -> dict[str, str]:
+        """Versions read from the running container (cached per container)."""
+        if self._versions is None:
+            self._versions = self.read_versions()
+        return self._versions
+
+    def read_versions(self) -> dict[str, str]:
+        debian = self.run("cat /etc/debian_version").stdout.strip()
+        return {"debian": debian}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.variant!r}, alias={self.alias!r})"
