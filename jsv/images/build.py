@@ -16,7 +16,6 @@ bundle is not part of the hash (it does not change what is installed).
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import shutil
@@ -120,10 +119,3 @@ def _build(name: str, context: Path, tag: str) -> None:
         ) from None
 
 
-def describe_images() -> dict[str, str]:
-    """``{environment: tag}`` for every environment, building what is missing."""
-    return {name: ensure_image(name) for name in environment_names()}
-
-
-if __name__ == "__main__":  # pragma: no cover - manual use
-    print(json.dumps(describe_images(), indent=2))

@@ -1,0 +1,31 @@
+"""Sphinx configuration for Jupyter Security, Verified."""
+
+project = "Jupyter Security, Verified"
+author = "Jupyter Security, Verified contributors"
+copyright = "2026, " + author
+
+extensions = ["myst_nb", "sphinx.ext.graphviz", "jsv.site"]
+root_doc = "index"
+exclude_patterns = ["_build", ".nox", ".venv", ".jsv", "README.md", "tests", "containers",
+                    "jsv", "**/.ipynb_checkpoints", ".ci"]
+html_theme = "sphinx_book_theme"
+html_title = project
+html_static_path = ["jsv/site/static"]
+html_theme_options = {"show_toc_level": 2, "use_download_button": True}
+myst_enable_extensions = ["colon_fence", "deflist", "fieldlist"]
+myst_heading_anchors = 3
+
+# Runbooks are executed, with results cached by jupyter-cache.  The cache key
+# of a runbook covers its code cells plus the image tags and package digest
+# that jsv.site.cache_key injects, so only what changed is re-executed.
+nb_execution_mode = "cache"
+nb_execution_cache_path = "_build/.jupyter_cache"
+nb_execution_timeout = 900  # the kernel-side watchdog (JSV_CELL_TIMEOUT) fires first
+nb_execution_raise_on_error = True
+nb_execution_show_tb = True
+nb_merge_streams = True
+nb_execution_excludepatterns = ["docs/*", "index.md"]
+
+graphviz_output_format = "svg"
+suppress_warnings = ["mystnb.unknown_mime_type"]
+graphviz_dot = str(__import__("pathlib").Path(__file__).parent / "bin" / "dot")

@@ -1,0 +1,160 @@
+"""Command line: ``python -m jsv {preflight,images,site,sweep,clean}``.
+
+``site`` is what ``nox -s docs`` runs: check Docker, build the images, run
+Sphinx (which executes the runbooks), and remove every container and network
+of the run afterwards, also when the build fails or is interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+from jsv.errors import JsvError
+
+ROOT = Path(__file__).resolve().parents[1]
+STATE_DIR = ROOT / ".jsv"
+SECRETS_FILE = STATE_DIR / "secrets" / "generated.txt"
+_ONE_LINE = re.compile(
+    r"\b(ClaimFailed|RunbookTimeout|EnvironmentTimeout|ImageBuildFailed|DockerUnavailable|"
+    r"BaseImageUnavailable)\b:? (.+)")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def preflight() -> None:
+    from jsv.docker_engine import client
+
+    client()
+
+
+def build_images() -> dict[str, str]:
+    from jsv.images.build import environment_names, ensure_image
+
+    tags = {}
+    for name in environment_names():
+        tags[name] = ensure_image(name)
+        print(f"image {name}: {tags[name]}", flush=True)
+    return tags
+
+
+def build_site(builddir: str, fresh: bool, extra: list[str]) -> int:
+    from jsv.environments.resources import leftovers, sweep
+    from jsv.labels import RUN_ID_ENV
+    from jsv.redaction import SECRETS_FILE_ENV
+
+    preflight()
+    build_images()
+    run = uuid.uuid4().hex[:12]
+    env = {**os.environ, RUN_ID_ENV: run, SECRETS_FILE_ENV: str(SECRETS_FILE),
+           "TESTCONTAINERS_RYUK_DISABLED": "true", "PYTHONUNBUFFERED": "1"}
+    if fresh and SECRETS_FILE.exists():
+        SECRETS_FILE.unlink()
+    command = [sys.executable, "-m", "sphinx", "-b", "html", "-n", "--keep-going",
+               "-W", str(ROOT), os.path.join(builddir, "html"),
+               "-d", os.path.join(builddir, "doctrees")]
+    if fresh:
+        command += ["-E", "-D", "nb_execution_mode=force"]
+    command += extra
+    print(f"run {run}: {' '.join(command[2:])}", flush=True)
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, start_new_session=True)
+
+    def forward(signum: int, frame: object) -> None:
+        os.killpg(process.pid, signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM)}
+    last_error = ""
+    try:
+        for line in process.stdout:
+            sys.stdout.write(line)
+            match = _ONE_LINE.search(_ANSI.sub("", line))
+            if match:
+                last_error = f"{match.group(1)}: {match.group(2).strip()}"
+        code = process.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        removed = sweep(run)
+        if any(removed.values()):
+            print(f"cleanup after run {run}: removed {removed}", flush=True)
+        left = leftovers(run)
+        if left:
+            print(f"error: run {run} left {', '.join(left)}", file=sys.stderr)
+    if code != 0:
+        reason = last_error or f"sphinx-build exited with {code}; see the output above"
+        print(f"error: site build failed: {reason}", file=sys.stderr)
+    return code
+
+
+def clean(builddir: str) -> None:
+    from jsv.docker_engine import client
+    from jsv.environments.resources import sweep
+    from jsv.labels import project_filter
+
+    removed = sweep()
+    engine = client()
+    images = engine.images.list(filters=project_filter())
+    for image in sorted(images, key=lambda i: -len(i.tags)):
+        for tag in image.tags or [image.id]:
+            try:
+                engine.images.remove(tag, force=True)
+            except Exception:  # already gone with another tag
+                pass
+    for tag in ("jsv/base:trixie",):
+        try:
+            engine.images.remove(tag, force=True)
+        except Exception:
+            pass
+    engine.images.prune(filters={"dangling": True, "label": project_filter()["label"]})
+    shutil.rmtree(builddir, ignore_errors=True)
+    shutil.rmtree(STATE_DIR, ignore_errors=True)
+    print(f"removed {removed} and {len(images)} image(s); deleted {builddir} and {STATE_DIR}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m jsv", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("preflight", help="check that a Docker engine answers")
+    sub.add_parser("images", help="build every environment image that is missing")
+    site = sub.add_parser("site", help="build images, execute runbooks, build HTML")
+    site.add_argument("--fresh", action="store_true", help="re-execute every runbook, no cache")
+    site.add_argument("--builddir", default="_build")
+    site.add_argument("sphinx_args", nargs="*")
+    sweep_cmd = sub.add_parser("sweep", help="remove containers/networks/volumes by label")
+    sweep_cmd.add_argument("--run", default=None, help="only those of one run id")
+    clean_cmd = sub.add_parser("clean", help="sweep, remove project images and build output")
+    clean_cmd.add_argument("--builddir", default="_build")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "preflight":
+            preflight()
+            print("Docker engine: ok")
+        elif args.command == "images":
+            preflight()
+            build_images()
+        elif args.command == "site":
+            return build_site(args.builddir, args.fresh, args.sphinx_args)
+        elif args.command == "sweep":
+            from jsv.environments.resources import sweep
+
+            print(f"removed {sweep(args.run)}")
+        elif args.command == "clean":
+            clean(args.builddir)
+    except JsvError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+"""Capture a container's TCP traffic with tcpflow from a sidecar in its network namespace."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from jsv.environments.lab import Lab
+from jsv.environments.machine import Machine
+from jsv.environments.net_client import NetClient
+
+READY_MARKER = "listening on"
+
+
+class _CaptureSidecar(NetClient):
+    def is_ready(self) -> bool:
+        return READY_MARKER in self.logs_text()
+
+
+class TrafficCapture:
+    """``with TrafficCapture(lab, server, port=8888) as capture: ...`` then ``capture.text``.
+
+    The sidecar shares ``target``'s network namespace (``network_mode=container:``),
+    so it sees exactly the packets the target sends and receives, as a
+    network eavesdropper on that path would.
+    """
+
+    def __init__(self, lab: Lab, target: Machine, port: int) -> None:
+        self.lab = lab
+        self.port = port
+        self.command = f"tcpflow -i any -c port {port}"
+        self._sidecar = _CaptureSidecar(variant="capture", alias=f"capture-{target.alias}")
+        self._sidecar.with_kwargs(network_mode=f"container:{target.get_wrapped_container().id}")
+        self._sidecar.with_command(
+            ["sh", "-c", f"{self.command} > /tmp/flow.txt & exec sleep infinity"])
+        self.text = ""
+
+    def __enter__(self) -> Self:
+        self.lab.start(self._sidecar)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        sidecar = self._sidecar
+        sidecar.run("pkill -INT tcpflow; while pgrep tcpflow >/dev/null; do sleep 0.1; done")
+        self.text = sidecar.get_wrapped_container().exec_run(
+            ["cat", "/tmp/flow.txt"]).output.decode(errors="replace")
+        self.lab.stop(sidecar)
+
+    @property
+    def transcript(self) -> str:
+        lines = [line for line in self.text.splitlines() if line.strip()]
+        return f"# {self.command}  ({len(self.text)} bytes captured)\n" + "\n".join(lines[:12])

@@ -1,0 +1,18 @@
+"""Sphinx extension: claim cards, ledger collection, claims and coverage tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.application import Sphinx
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    from jsv.site import cache_key, collect, tables
+
+    cache_key.setup(app)
+    collect.setup(app)
+    tables.setup(app)
+    app.add_css_file("jsv.css")
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True,
+            "env_version": 1}

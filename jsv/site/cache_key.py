@@ -1,0 +1,103 @@
+"""Make MyST-NB's execution cache key cover the images and the package a runbook uses.
+
+A runbook lists its environments in its front matter::
+
+    jsv:
+      images: [single-user, net-client]
+
+On ``source-read`` a hidden code cell holding the content-hashed image tags
+and a digest of the ``jsv`` package is inserted after the front matter, so
+jupyter-cache (which hashes code cells) re-executes a page exactly when one of
+its images or the machinery changed.  ``env-get-outdated`` re-reads pages
+whose key changed although their text did not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+import yaml
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+RUNBOOK_PREFIX = "runbooks/"
+_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+
+
+@cache
+def package_digest() -> str:
+    """sha256 of the ``jsv`` package sources that run inside runbooks (not the site glue)."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        if "site" in path.relative_to(PACKAGE_DIR).parts:
+            continue
+        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def images_of(source: str) -> list[str]:
+    match = _FRONT_MATTER.match(source)
+    if not match:
+        return []
+    meta = yaml.safe_load(match.group(1)) or {}
+    return list((meta.get("jsv") or {}).get("images", []))
+
+
+def runbook_key(source: str) -> dict[str, object]:
+    """The part of the cache key that the page text does not show."""
+    from jsv.images import ensure_image
+
+    return {"images": {name: ensure_image(name) for name in images_of(source)},
+            "jsv": package_digest()}
+
+
+def inject_key(source: str, key: dict[str, object]) -> str:
+    cell = ("```{code-cell} ipython3\n:tags: [remove-cell]\n"
+            "# Execution-cache key, inserted by the site build: images and machinery this page ran on.\n"
+            f"JSV_RUNBOOK_KEY = {json.dumps(key, sort_keys=True)}\n```\n\n")
+    match = _FRONT_MATTER.match(source)
+    end = match.end() if match else 0
+    return source[:end] + "\n" + cell + source[end:]
+
+
+def _source_read(app: Sphinx, docname: str, source: list[str]) -> None:
+    if not docname.startswith(RUNBOOK_PREFIX):
+        return
+    key = runbook_key(source[0])
+    keys(app.env)[docname] = key
+    source[0] = inject_key(source[0], key)
+
+
+def keys(env: BuildEnvironment) -> dict[str, dict[str, object]]:
+    if not hasattr(env, "jsv_runbook_keys"):
+        env.jsv_runbook_keys = {}
+    return env.jsv_runbook_keys
+
+
+def _outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str],
+              removed: set[str]) -> list[str]:
+    stale = []
+    for docname, old in keys(env).items():
+        if docname in removed or docname in changed:
+            continue
+        source = Path(env.doc2path(docname)).read_text(encoding="utf-8")
+        if runbook_key(source) != old:
+            stale.append(docname)
+    return stale
+
+
+def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+    for docname in docnames:
+        if docname in keys(other):
+            keys(env)[docname] = keys(other)[docname]
+
+
+def setup(app: Sphinx) -> None:
+    app.connect("source-read", _source_read)
+    app.connect("env-get-outdated", _outdated)
+    app.connect("env-merge-info", _merge)

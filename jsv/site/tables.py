@@ -1,0 +1,134 @@
+"""``jsv-claims-table`` and ``jsv-seed-coverage``: tables computed from the ledger.
+
+Both directives leave a placeholder that is filled in ``doctree-resolved``,
+when every page's claims are known; the pages holding them are rebuilt on
+every build so they never go stale.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util.docutils import SphinxDirective
+
+from jsv.claims.model import AREAS
+from jsv.ledger import source_coverage
+from jsv.site.collect import all_records
+
+
+class ledger_table(nodes.General, nodes.Element):  # noqa: N801 - docutils naming
+    """Placeholder replaced by a table in ``doctree-resolved``."""
+
+
+def load_catalogue() -> dict[str, Any]:
+    """The seed recommendations catalogue shipped with the package (never ``../shared``)."""
+    return json.loads(resources.files("jsv.data").joinpath("seed_catalogue.json").read_text())
+
+
+class _TableDirective(SphinxDirective):
+    kind = ""
+
+    def run(self) -> list[nodes.Node]:
+        if not hasattr(self.env, "jsv_table_docs"):
+            self.env.jsv_table_docs = set()
+        self.env.jsv_table_docs.add(self.env.docname)
+        return [ledger_table(kind=self.kind)]
+
+
+class ClaimsTable(_TableDirective):
+    kind = "claims"
+
+
+class SeedCoverage(_TableDirective):
+    kind = "coverage"
+
+
+def _table(headers: list[str], rows: list[list[nodes.Node | str]], widths: list[int]) -> nodes.table:
+    table = nodes.table(classes=["jsv-table"])
+    group = nodes.tgroup(cols=len(headers))
+    table += group
+    for width in widths:
+        group += nodes.colspec(colwidth=width)
+    head = nodes.thead()
+    group += head
+    head += nodes.row("", *[nodes.entry("", nodes.paragraph(text=h)) for h in headers])
+    body = nodes.tbody()
+    group += body
+    for cells in rows:
+        row = nodes.row()
+        for cell in cells:
+            content = cell if isinstance(cell, nodes.Node) else nodes.paragraph(text=cell)
+            if not isinstance(content, nodes.paragraph):
+                content = nodes.paragraph("", "", content)
+            row += nodes.entry("", content)
+        body += row
+    return table
+
+
+def _link(app: Sphinx, fromdoc: str, record: dict[str, Any]) -> nodes.reference:
+    docname, _, anchor = record["page"].removesuffix("").partition(".html#")
+    uri = app.builder.get_relative_uri(fromdoc, docname) + "#" + anchor
+    return nodes.reference("", record["id"], refuri=uri)
+
+
+def _claims_rows(app: Sphinx, fromdoc: str) -> list[list[Any]]:
+    rows = []
+    for record in sorted(all_records(app.env), key=lambda r: r["id"]):
+        versions = ", ".join(f"{k} {v}" for k, v in record["versions"].items()
+                             if k not in {"python", "debian", "openssh"})
+        rows.append([_link(app, fromdoc, record), record["status"],
+                     AREAS.get(record["area"], record["area"]), record["title"],
+                     record["negative_control"], versions, f"{record['seconds']}"])
+    return rows
+
+
+def _coverage_rows(app: Sphinx, fromdoc: str) -> list[list[Any]]:
+    records = {r["id"]: r for r in all_records(app.env)}
+    coverage = source_coverage(list(records.values()))
+    rows = []
+    for item in load_catalogue()["recommendations"]:
+        covering = coverage.get(item["id"], [])
+        if covering:
+            cell = nodes.paragraph()
+            for index, claim_id in enumerate(covering):
+                if index:
+                    cell += nodes.Text(", ")
+                cell += _link(app, fromdoc, records[claim_id])
+        else:
+            cell = nodes.paragraph(text=item.get("finding") or
+                                   "not yet covered: planned for the "
+                                   f"{AREAS.get(item['area'], item['area'])} runbooks")
+        rows.append([nodes.paragraph("", "", nodes.target("", "", ids=[item["id"].lower()]),
+                                     nodes.Text(item["id"])),
+                     item["recommendation"], cell])
+    return rows
+
+
+def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    for node in list(doctree.findall(ledger_table)):
+        if node["kind"] == "claims":
+            table = _table(["Claim", "Status", "Area", "Title", "Negative control",
+                            "Versions", "Seconds"], _claims_rows(app, docname),
+                           [8, 8, 12, 40, 14, 30, 6])
+        else:
+            table = _table(["Source id", "Recommendation (our words)", "Covered by"],
+                           _coverage_rows(app, docname), [12, 60, 28])
+        node.replace_self(table)
+
+
+def _always_outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str],
+                     removed: set[str]) -> list[str]:
+    return sorted(getattr(env, "jsv_table_docs", set()) - removed)
+
+
+def setup(app: Sphinx) -> None:
+    app.add_node(ledger_table)
+    app.add_directive("jsv-claims-table", ClaimsTable)
+    app.add_directive("jsv-seed-coverage", SeedCoverage)
+    app.connect("doctree-resolved", _resolve)
+    app.connect("env-get-outdated", _always_outdated)

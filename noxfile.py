@@ -1,0 +1,47 @@
+"""Sessions: ``docs`` builds the site, ``tests`` proves it, ``lint`` keeps it tidy.
+
+Every session installs the package with the pinned ``constraints.txt``.
+"""
+
+import nox
+
+nox.options.sessions = ["lint", "tests"]
+nox.options.reuse_existing_virtualenvs = True
+nox.options.default_venv_backend = "venv"
+
+PYTHON = None  # the interpreter nox runs with (3.11+)
+
+
+def install(session: nox.Session, extras: str) -> None:
+    session.install("-c", "constraints.txt", "-e", f".[{extras}]")
+
+
+@nox.session(python=PYTHON)
+def docs(session: nox.Session) -> None:
+    """Build images, execute the runbooks (cached), build the HTML into _build/html."""
+    install(session, "site")
+    session.run("python", "-m", "jsv", "site", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """Unit tests, a fresh uncached execution of every runbook, then checks of the site."""
+    install(session, "site,test")
+    session.run("pytest", "tests/unit", *session.posargs)
+    session.run("python", "-m", "jsv", "site", "--fresh")
+    session.run("pytest", "tests/site", "tests/integration", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """ruff check and format check."""
+    session.install("-c", "constraints.txt", "ruff")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(python=PYTHON)
+def clean(session: nox.Session) -> None:
+    """Remove every container, network, volume and image the project made, and _build."""
+    install(session, "site")
+    session.run("python", "-m", "jsv", "clean")
