@@ -22,9 +22,8 @@ from jsv.errors import JsvError
 ROOT = Path(__file__).resolve().parents[1]
 STATE_DIR = ROOT / ".jsv"
 SECRETS_FILE = STATE_DIR / "secrets" / "generated.txt"
-_ONE_LINE = re.compile(
-    r"\b(ClaimFailed|RunbookTimeout|EnvironmentTimeout|ImageBuildFailed|DockerUnavailable|"
-    r"BaseImageUnavailable)\b:? (.+)")
+# The exception line nbclient reports for a failed cell, e.g. "ClaimFailed: SU-01: ...".
+_ONE_LINE = re.compile(r"^\s*(?:\w+\.)*(\w+(?:Error|Exception|Failed|Timeout|Unavailable)): (.+)$")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 

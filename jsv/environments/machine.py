@@ -148,3 +148,27 @@ class Machine(DockerContainer):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.variant!r}, alias={self.alias!r})"
+
+
+class Situation:
+    """A check target that is an already running machine in a named situation.
+
+    Some controls need no second container: the same machine, asked to do
+    something else (start a second server as root, read a file as another
+    user).  ``Situation(machine, "allow_root", "root# jupyter server --allow-root",
+    args=["--allow-root"])`` carries a variant name, a description and any
+    parameters the probe needs (as attributes).
+    """
+
+    def __init__(self, machine: Machine, variant: str, description: str, **params: Any) -> None:
+        self.machine = machine
+        self.variant = variant
+        self.description = description
+        for key, value in params.items():
+            setattr(self, key, value)
+
+    def describe(self) -> str:
+        return self.description
+
+    def versions(self) -> dict[str, str]:
+        return self.machine.versions()

@@ -65,8 +65,13 @@ def inject_key(source: str, key: dict[str, object]) -> str:
     return source[:end] + "\n" + cell + source[end:]
 
 
+def is_runbook(docname: str, source: str) -> bool:
+    """A runbook is an executed page under ``runbooks/`` that declares its images."""
+    return docname.startswith(RUNBOOK_PREFIX) and bool(images_of(source))
+
+
 def _source_read(app: Sphinx, docname: str, source: list[str]) -> None:
-    if not docname.startswith(RUNBOOK_PREFIX):
+    if not is_runbook(docname, source[0]):
         return
     key = runbook_key(source[0])
     keys(app.env)[docname] = key
