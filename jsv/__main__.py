@@ -74,7 +74,7 @@ def build_site(builddir: str, fresh: bool, extra: list[str]) -> int:
         for line in process.stdout:
             sys.stdout.write(line)
             match = _ONE_LINE.search(_ANSI.sub("", line))
-            if match:
+            if match and not match.group(1).endswith("ExecutionError"):
                 last_error = f"{match.group(1)}: {match.group(2).strip()}"
         code = process.wait()
     finally:

@@ -15,7 +15,7 @@ import secrets as _secrets
 import sys
 import threading
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 SECRETS_FILE_ENV = "JSV_SECRETS_FILE"
 MIN_LENGTH = 6  # shorter values would redact ordinary words
@@ -48,6 +48,17 @@ def redact(text: str) -> str:
         if value in text:
             text = text.replace(value, f"«redacted:{label}»")
     return text
+
+
+def redact_tree(value: Any) -> Any:
+    """``value`` (nested dicts, lists, strings) with every string redacted."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {redact_tree(k): redact_tree(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [redact_tree(v) for v in value]
+    return value
 
 
 def registered() -> dict[str, str]:

@@ -5,15 +5,16 @@
 * wraps stdout/stderr so registered secrets are redacted (:mod:`jsv.redaction`);
 * makes sure every container and network of the page is removed when the
   kernel exits, fails or is terminated (:mod:`jsv.environments.resources`);
-* arms a per-cell watchdog: a cell that runs longer than ``JSV_CELL_TIMEOUT``
-  seconds (default 300) is interrupted with a one-line :class:`RunbookTimeout`
-  naming the page's live containers and their last log lines.
+* arms a per-cell watchdog (SIGALRM): a cell that runs longer than
+  ``JSV_CELL_TIMEOUT`` seconds (default 300) fails with a one-line
+  :class:`RunbookTimeout` naming the page's live containers and their last
+  log lines; the kernel's exit handlers then remove them.
 """
 
 from __future__ import annotations
 
-import _thread
 import os
+import signal
 import threading
 
 from jsv.environments import resources
@@ -25,26 +26,19 @@ CELL_TIMEOUT_ENV = "JSV_CELL_TIMEOUT"
 
 
 class _Watchdog:
+    """SIGALRM-based: the alarm interrupts even a blocking socket read in the main thread."""
+
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
-        self._timer: threading.Timer | None = None
-        self.fired = False
 
     def arm(self, *args: object) -> None:
-        self.disarm()
-        self.fired = False
-        self._timer = threading.Timer(self.seconds, self._fire)
-        self._timer.daemon = True
-        self._timer.start()
+        signal.setitimer(signal.ITIMER_REAL, self.seconds)
 
     def disarm(self, *args: object) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
+        signal.setitimer(signal.ITIMER_REAL, 0)
 
-    def _fire(self) -> None:
-        self.fired = True
-        _thread.interrupt_main()
+    def fire(self, signum: int, frame: object) -> None:
+        raise RunbookTimeout(self.message())
 
     def message(self) -> str:
         machines = [r for r in resources.alive() if isinstance(r, Machine)]
@@ -64,17 +58,10 @@ def setup_runbook() -> None:
     shell = get_ipython()
     if shell is None or getattr(shell, "_jsv_watchdog", None):
         return
+    if threading.current_thread() is not threading.main_thread():  # pragma: no cover
+        return
     watchdog = _Watchdog(float(os.environ.get(CELL_TIMEOUT_ENV, "300")))
     shell._jsv_watchdog = watchdog
+    signal.signal(signal.SIGALRM, watchdog.fire)
     shell.events.register("pre_run_cell", watchdog.arm)
     shell.events.register("post_run_cell", watchdog.disarm)
-
-    def on_interrupt(shell, etype, value, tb, tb_offset=None):
-        if watchdog.fired:
-            error = RunbookTimeout(watchdog.message())
-            resources.cleanup_all()
-            shell.showtraceback((RunbookTimeout, error, None), tb_offset=0)
-            return None
-        return shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
-
-    shell.set_custom_exc((KeyboardInterrupt,), on_interrupt)

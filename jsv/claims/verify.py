@@ -17,7 +17,7 @@ from jsv.claims.check import Check, Observation
 from jsv.claims.model import Claim
 from jsv.errors import ClaimFailed
 from jsv.labels import run_id
-from jsv.redaction import redact
+from jsv.redaction import redact, redact_tree
 
 TRANSCRIPT_LIMIT = 2400
 
@@ -80,14 +80,14 @@ class ClaimResult:
         return ""
 
     def record(self) -> dict[str, Any]:
-        """The ledger entry (without ``page``, which the site adds)."""
+        """The ledger entry (without ``page``, which the site adds), fully redacted."""
         claim = self.claim
         evidence = (f"hardened ({self.hardened.variant}): "
                     f"{redact(repr(self.hardened.observation.value))}")
         if self.control is not None:
             evidence += (f"; control ({self.control.variant}): "
                          f"{redact(repr(self.control.observation.value))}")
-        return {
+        return redact_tree({
             "id": claim.id,
             "area": claim.area,
             "title": claim.title,
@@ -108,7 +108,7 @@ class ClaimResult:
             "seconds": round(self.seconds, 2),
             "executed_at": self.executed_at,
             "run_id": run_id(),
-        }
+        })
 
 
 def _side(check: Check, target: Any) -> SideResult:

@@ -24,6 +24,7 @@ from jsv.images import ensure_image
 from jsv.labels import labels
 
 DEFAULT_READY_TIMEOUT = 90.0
+DEFAULT_COMMAND_TIMEOUT = 60
 
 
 @dataclass(frozen=True)
@@ -122,12 +123,18 @@ class Machine(DockerContainer):
         return self._container.logs().decode(errors="replace") if self._container else ""
 
     def run(self, command: str | list[str], user: str = "root",
-            environment: dict[str, str] | None = None) -> CommandResult:
-        """Run ``command`` (a shell string, or argv) in the container as ``user``."""
+            environment: dict[str, str] | None = None,
+            timeout: int = DEFAULT_COMMAND_TIMEOUT) -> CommandResult:
+        """Run ``command`` (a shell string, or argv) in the container as ``user``.
+
+        The command is killed after ``timeout`` seconds (exit code 124), so a
+        hung probe never blocks a runbook.
+        """
         argv = ["sh", "-c", command] if isinstance(command, str) else command
         shown = command if isinstance(command, str) else shlex.join(command)
+        guarded = ["timeout", "--kill-after=5", str(timeout), *argv]
         result = self.get_wrapped_container().exec_run(
-            argv, user=user, demux=True, environment=environment or {})
+            guarded, user=user, demux=True, environment=environment or {})
         stdout, stderr = result.output
         return CommandResult(self.alias, user, shown, result.exit_code,
                              (stdout or b"").decode(errors="replace"),

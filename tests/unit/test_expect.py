@@ -1,0 +1,41 @@
+"""The fixed comparisons, table-tested on canned values (nothing passes by default)."""
+
+import pytest
+
+from jsv.claims import absent, all_of, contains, equals, matches, mode_at_most, one_of
+
+CASES = [
+    (equals(403), 403, True),
+    (equals(403), 200, False),
+    (equals((403, 200)), (403, 200), True),
+    (equals((403, 200)), (200, 200), False),
+    (one_of("a", "b"), "b", True),
+    (one_of("a", "b"), "c", False),
+    (contains("frame-ancestors"), "frame-ancestors 'self'", True),
+    (contains("x"), "", False),
+    (absent("tok3n"), "GET /?token=tok3n", False),
+    (absent("tok3n"), "encrypted bytes", True),
+    (absent("tok3n"), None, False),
+    (matches(r"^argon2:"), "argon2:$argon2id$v=19", True),
+    (matches(r"^argon2:"), "sha1:abc", False),
+    (mode_at_most(0o600), 0o600, True),
+    (mode_at_most(0o600), 0o400, True),
+    (mode_at_most(0o600), 0o644, False),
+    (mode_at_most(0o700), 0o4700, False),
+    (mode_at_most(0o600), "0600", False),
+    (all_of(a=equals(1), b=absent("s")), {"a": 1, "b": "text"}, True),
+    (all_of(a=equals(1)), {"a": 2}, False),
+    (all_of(a=equals(1)), {}, False),
+    (contains("x"), None, False),
+]
+
+
+@pytest.mark.parametrize(("expectation", "value", "holds"), CASES)
+def test_comparison(expectation, value, holds):
+    assert expectation.holds_for(value) is holds
+
+
+def test_descriptions_read_as_sentences():
+    assert equals(403).description == "equals 403"
+    assert mode_at_most(0o600).description == "mode at most 0600"
+    assert absent("abc", "«token»").description == "does not contain «token»"

@@ -1,0 +1,50 @@
+"""Pure parse steps of the probes, on canned command output."""
+
+from jsv.environments.machine import CommandResult
+from jsv.environments.net_client import HttpReply, _display_command
+from jsv.probes import parse_ps, parse_ss, parse_stat
+from jsv.probes.login import status_of
+
+
+def result(stdout="", stderr="", code=0, command="curl x"):
+    return CommandResult("client", "root", command, code, stdout, stderr)
+
+
+def test_parse_stat():
+    assert parse_stat("600 alice alice /home/alice/a b.json\n") == (
+        0o600, "alice", "alice", "/home/alice/a b.json")
+
+
+def test_parse_ss_tcp_and_unix():
+    tcp = "LISTEN 0 128 127.0.0.1:8888 0.0.0.0:*\nLISTEN 0 128 [::1]:8888 [::]:*\n"
+    unix = "u_str LISTEN 0 128 /tmp/jupyter.sock 12345 * 0\n"
+    assert [repr(x) for x in parse_ss(tcp, "tcp")] == ["tcp:127.0.0.1:8888", "tcp:[::1]:8888"]
+    assert [repr(x) for x in parse_ss(unix, "unix")] == ["unix:/tmp/jupyter.sock"]
+
+
+def test_parse_ps():
+    text = "alice    /opt/jupyter/bin/python3 /opt/jupyter/bin/jupyter-server --ip=0.0.0.0\n"
+    assert parse_ps(text) == [("alice", "/opt/jupyter/bin/python3 /opt/jupyter/bin/jupyter-server "
+                                        "--ip=0.0.0.0")]
+
+
+def test_http_reply_status_headers_and_errors():
+    ok = HttpReply.parse(result("403", "HTTP/1.1 403 Forbidden\nContent-Security-Policy: a: b\n"), "{}")
+    assert ok.status == 403
+    assert ok.outcome == "HTTP 403"
+    assert ok.headers["content-security-policy"] == "a: b"
+    refused = HttpReply.parse(result("000", "curl: (7) Failed to connect", code=7), "")
+    assert refused.outcome == "connection refused"
+    empty = HttpReply.parse(result("000", "curl: (52) Empty reply from server", code=52), "")
+    assert empty.outcome == "empty reply"
+
+
+def test_display_command_hides_bookkeeping_flags():
+    shown = _display_command("curl -sS -k --max-time 10 -D /dev/stderr -o /tmp/body -w %{http_code} "
+                             "http://jupyter:8888/api")
+    assert shown == ["curl", "-sS", "-k", "--max-time", "10", "http://jupyter:8888/api"]
+
+
+def test_status_of_last_line():
+    assert status_of(result("POST /login: 302\n403\n")) == 403
+    assert status_of(result("")) == 0
