@@ -43,7 +43,7 @@ def build_images() -> dict[str, str]:
     return tags
 
 
-def build_site(builddir: str, fresh: bool, extra: list[str]) -> int:
+def build_site(builddir: str, fresh: bool, extra: list[str], source: Path = ROOT) -> int:
     from jsv.environments.resources import leftovers, sweep
     from jsv.labels import RUN_ID_ENV
     from jsv.redaction import SECRETS_FILE_ENV
@@ -56,7 +56,7 @@ def build_site(builddir: str, fresh: bool, extra: list[str]) -> int:
     if fresh and SECRETS_FILE.exists():
         SECRETS_FILE.unlink()
     command = [sys.executable, "-m", "sphinx", "-b", "html", "-n", "--keep-going",
-               "-W", str(ROOT), os.path.join(builddir, "html"),
+               "-W", str(source), os.path.join(builddir, "html"),
                "-d", os.path.join(builddir, "doctrees")]
     if fresh:
         command += ["-E", "-D", "nb_execution_mode=force"]
@@ -128,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     site = sub.add_parser("site", help="build images, execute runbooks, build HTML")
     site.add_argument("--fresh", action="store_true", help="re-execute every runbook, no cache")
     site.add_argument("--builddir", default="_build")
+    site.add_argument("--source", default=str(ROOT), help="Sphinx source dir (tests use fixtures)")
     site.add_argument("sphinx_args", nargs="*")
     sweep_cmd = sub.add_parser("sweep", help="remove containers/networks/volumes by label")
     sweep_cmd.add_argument("--run", default=None, help="only those of one run id")
@@ -142,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
             preflight()
             build_images()
         elif args.command == "site":
-            return build_site(args.builddir, args.fresh, args.sphinx_args)
+            return build_site(args.builddir, args.fresh, args.sphinx_args, Path(args.source))
         elif args.command == "sweep":
             from jsv.environments.resources import sweep
 

@@ -31,10 +31,11 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 @cache
 def package_digest() -> str:
-    """sha256 of the ``jsv`` package sources that run inside runbooks (not the site glue)."""
+    """sha256 of the ``jsv`` sources that run inside runbooks (not the site glue or the CLI)."""
     digest = hashlib.sha256()
     for path in sorted(PACKAGE_DIR.rglob("*.py")):
-        if "site" in path.relative_to(PACKAGE_DIR).parts:
+        relative = path.relative_to(PACKAGE_DIR)
+        if relative.parts[0] == "site" or relative.name == "__main__.py":
             continue
         digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + path.read_bytes())
     return digest.hexdigest()[:16]
