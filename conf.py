@@ -6,8 +6,20 @@ copyright = "2026, " + author
 
 extensions = ["myst_nb", "sphinx.ext.graphviz", "jsv.site"]
 root_doc = "index"
-exclude_patterns = ["_build", ".nox", ".venv", ".jsv", "README.md", "tests", "containers", ".pytest_cache", ".ruff_cache",
-                    "jsv", "**/.ipynb_checkpoints", ".ci"]
+exclude_patterns = [
+    "_build",
+    ".nox",
+    ".venv",
+    ".jsv",
+    "README.md",
+    "tests",
+    "containers",
+    ".pytest_cache",
+    ".ruff_cache",
+    "jsv",
+    "**/.ipynb_checkpoints",
+    ".ci",
+]
 html_theme = "sphinx_book_theme"
 html_title = project
 html_static_path = ["jsv/site/static"]

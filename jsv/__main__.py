@@ -34,7 +34,7 @@ def preflight() -> None:
 
 
 def build_images() -> dict[str, str]:
-    from jsv.images.build import environment_names, ensure_image
+    from jsv.images.build import ensure_image, environment_names
 
     tags = {}
     for name in environment_names():
@@ -51,19 +51,36 @@ def build_site(builddir: str, fresh: bool, extra: list[str], source: Path = ROOT
     preflight()
     build_images()
     run = uuid.uuid4().hex[:12]
-    env = {**os.environ, RUN_ID_ENV: run, SECRETS_FILE_ENV: str(SECRETS_FILE),
-           "TESTCONTAINERS_RYUK_DISABLED": "true", "PYTHONUNBUFFERED": "1"}
+    env = {
+        **os.environ,
+        RUN_ID_ENV: run,
+        SECRETS_FILE_ENV: str(SECRETS_FILE),
+        "TESTCONTAINERS_RYUK_DISABLED": "true",
+        "PYTHONUNBUFFERED": "1",
+    }
     if fresh and SECRETS_FILE.exists():
         SECRETS_FILE.unlink()
-    command = [sys.executable, "-m", "sphinx", "-b", "html", "-n", "--keep-going",
-               "-W", str(source), os.path.join(builddir, "html"),
-               "-d", os.path.join(builddir, "doctrees")]
+    command = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-b",
+        "html",
+        "-n",
+        "--keep-going",
+        "-W",
+        str(source),
+        os.path.join(builddir, "html"),
+        "-d",
+        os.path.join(builddir, "doctrees"),
+    ]
     if fresh:
         command += ["-E", "-D", "nb_execution_mode=force"]
     command += extra
     print(f"run {run}: {' '.join(command[2:])}", flush=True)
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, start_new_session=True)
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+    )
 
     def forward(signum: int, frame: object) -> None:
         os.killpg(process.pid, signum)

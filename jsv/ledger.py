@@ -19,9 +19,21 @@ SCHEMA_VERSION = 1
 STATUSES = {"verified", "failed", "static", "skipped"}
 CONTROL_RESULTS = {"failed-as-expected", "not-applicable", "none", "passed-unexpectedly"}
 REQUIRED = {
-    "id": str, "area": str, "title": str, "statement": str, "threat": str, "sources": list,
-    "status": str, "expected": str, "negative_control": str, "negative_control_reason": str,
-    "versions": dict, "evidence": str, "seconds": (int, float), "fix": dict, "page": str,
+    "id": str,
+    "area": str,
+    "title": str,
+    "statement": str,
+    "threat": str,
+    "sources": list,
+    "status": str,
+    "expected": str,
+    "negative_control": str,
+    "negative_control_reason": str,
+    "versions": dict,
+    "evidence": str,
+    "seconds": (int, float),
+    "fix": dict,
+    "page": str,
 }
 
 
@@ -44,7 +56,9 @@ def validate_record(record: dict[str, Any]) -> list[str]:
     if record["negative_control"] == "not-applicable" and not record["negative_control_reason"]:
         problems.append("negative control not applicable without a reason")
     if record["status"] == "verified" and record["negative_control"] not in {
-            "failed-as-expected", "not-applicable"}:
+        "failed-as-expected",
+        "not-applicable",
+    }:
         problems.append("verified without a negative control that failed")
     if record["status"] == "skipped" and not record.get("notes"):
         problems.append("skipped without a reason in notes")
@@ -54,8 +68,7 @@ def validate_record(record: dict[str, Any]) -> list[str]:
     return problems
 
 
-def build_ledger(records: list[dict[str, Any]], pages: dict[str, float] | None = None
-                 ) -> dict[str, Any]:
+def build_ledger(records: list[dict[str, Any]], pages: dict[str, float] | None = None) -> dict[str, Any]:
     """The published ledger document for ``records`` (sorted by area and id)."""
     ordered = sorted(records, key=lambda r: (r["area"], r["id"]))
     by_status = Counter(r["status"] for r in ordered)
@@ -67,8 +80,7 @@ def build_ledger(records: list[dict[str, Any]], pages: dict[str, float] | None =
         "generated": datetime.now(UTC).isoformat(timespec="seconds"),
         "totals": {"claims": len(ordered), **dict(sorted(by_status.items()))},
         "areas": {area: dict(sorted(c.items())) for area, c in sorted(by_area.items())},
-        "pages": {page: {"execution_seconds": seconds}
-                  for page, seconds in sorted((pages or {}).items())},
+        "pages": {page: {"execution_seconds": seconds} for page, seconds in sorted((pages or {}).items())},
         "claims": ordered,
     }
 

@@ -17,12 +17,16 @@ if TYPE_CHECKING:
 
 
 def plain_summary(record: dict) -> str:
-    lines = [f"{record['id']} [{record['status']}] {record['title']}",
-             f"  expected: {record['expected']}",
-             f"  hardened ({record['hardened']['environment']}): {record['hardened']['observed']}"]
+    lines = [
+        f"{record['id']} [{record['status']}] {record['title']}",
+        f"  expected: {record['expected']}",
+        f"  hardened ({record['hardened']['environment']}): {record['hardened']['observed']}",
+    ]
     if record["control"]:
-        lines.append(f"  control ({record['control']['environment']}): "
-                     f"{record['control']['observed']} -> {record['negative_control']}")
+        lines.append(
+            f"  control ({record['control']['environment']}): "
+            f"{record['control']['observed']} -> {record['negative_control']}"
+        )
     else:
         lines.append(f"  negative control: not applicable ({record['negative_control_reason']})")
     return "\n".join(lines)

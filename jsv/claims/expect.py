@@ -44,8 +44,9 @@ def contains(needle: str) -> Expectation:
 def absent(needle: str, label: str | None = None) -> Expectation:
     """The observed text does not contain ``needle`` (``label`` names it, e.g. a secret)."""
     shown = label or repr(needle)
-    return Expectation(f"does not contain {shown}",
-                       lambda value: isinstance(value, str) and needle not in value)
+    return Expectation(
+        f"does not contain {shown}", lambda value: isinstance(value, str) and needle not in value
+    )
 
 
 def matches(pattern: str) -> Expectation:
@@ -56,12 +57,14 @@ def matches(pattern: str) -> Expectation:
 
 def mode_at_most(limit: int) -> Expectation:
     """A file mode (int) grants no permission bit outside ``limit`` (e.g. 0o600)."""
-    return Expectation(f"mode at most {limit:04o}",
-                       lambda value: isinstance(value, int) and value & ~limit & 0o7777 == 0)
+    return Expectation(
+        f"mode at most {limit:04o}", lambda value: isinstance(value, int) and value & ~limit & 0o7777 == 0
+    )
 
 
 def all_of(**parts: Expectation) -> Expectation:
     """A dict observation where each key satisfies its expectation."""
     description = "; ".join(f"{key} {exp.description}" for key, exp in parts.items())
-    return Expectation(description,
-                       lambda value: all(exp.holds_for(value[key]) for key, exp in parts.items()))
+    return Expectation(
+        description, lambda value: all(exp.holds_for(value[key]) for key, exp in parts.items())
+    )

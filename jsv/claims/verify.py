@@ -68,47 +68,55 @@ class ClaimResult:
         ok_control = self.control is None or not self.control.passed
         return "verified" if self.hardened.passed and ok_control else "failed"
 
+    def __repr__(self) -> str:
+        return redact(
+            f"<ClaimResult {self.claim.id}: {self.status}, negative control {self.negative_control}>"
+        )
+
     def failure_reason(self) -> str:
         if not self.hardened.passed:
-            return (f"{self.claim.id}: the check failed on the hardened side "
-                    f"({self.hardened.variant}): expected {self.expected}, "
-                    f"observed {redact(repr(self.hardened.observation.value))}")
+            return (
+                f"{self.claim.id}: the check failed on the hardened side "
+                f"({self.hardened.variant}): expected {self.expected}, "
+                f"observed {redact(repr(self.hardened.observation.value))}"
+            )
         if self.control is not None and self.control.passed:
-            return (f"{self.claim.id}: the negative control ({self.control.variant}) passed "
-                    f"the check too, so the check proves nothing: observed "
-                    f"{redact(repr(self.control.observation.value))}")
+            return (
+                f"{self.claim.id}: the negative control ({self.control.variant}) passed "
+                f"the check too, so the check proves nothing: observed "
+                f"{redact(repr(self.control.observation.value))}"
+            )
         return ""
 
     def record(self) -> dict[str, Any]:
         """The ledger entry (without ``page``, which the site adds), fully redacted."""
         claim = self.claim
-        evidence = (f"hardened ({self.hardened.variant}): "
-                    f"{redact(repr(self.hardened.observation.value))}")
+        evidence = f"hardened ({self.hardened.variant}): {redact(repr(self.hardened.observation.value))}"
         if self.control is not None:
-            evidence += (f"; control ({self.control.variant}): "
-                         f"{redact(repr(self.control.observation.value))}")
-        return redact_tree({
-            "id": claim.id,
-            "area": claim.area,
-            "title": claim.title,
-            "statement": claim.statement,
-            "threat": claim.threat,
-            "sources": list(claim.sources),
-            "notes": claim.notes,
-            "fix": {"code": claim.fix.code, "language": claim.fix.language,
-                    "where": claim.fix.where},
-            "status": self.status,
-            "expected": self.expected,
-            "hardened": self.hardened.as_dict(),
-            "negative_control": self.negative_control,
-            "negative_control_reason": self.control_reason,
-            "control": self.control.as_dict() if self.control else None,
-            "versions": self.versions,
-            "evidence": evidence,
-            "seconds": round(self.seconds, 2),
-            "executed_at": self.executed_at,
-            "run_id": run_id(),
-        })
+            evidence += f"; control ({self.control.variant}): {redact(repr(self.control.observation.value))}"
+        return redact_tree(
+            {
+                "id": claim.id,
+                "area": claim.area,
+                "title": claim.title,
+                "statement": claim.statement,
+                "threat": claim.threat,
+                "sources": list(claim.sources),
+                "notes": claim.notes,
+                "fix": {"code": claim.fix.code, "language": claim.fix.language, "where": claim.fix.where},
+                "status": self.status,
+                "expected": self.expected,
+                "hardened": self.hardened.as_dict(),
+                "negative_control": self.negative_control,
+                "negative_control_reason": self.control_reason,
+                "control": self.control.as_dict() if self.control else None,
+                "versions": self.versions,
+                "evidence": evidence,
+                "seconds": round(self.seconds, 2),
+                "executed_at": self.executed_at,
+                "run_id": run_id(),
+            }
+        )
 
 
 def _side(check: Check, target: Any) -> SideResult:

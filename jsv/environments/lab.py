@@ -25,7 +25,8 @@ class Lab:
     def __init__(self, name: str) -> None:
         self.name = f"jsv-{name}-{run_id()}-{uuid.uuid4().hex[:6]}"
         self._network = client().networks.create(
-            self.name, driver="bridge", labels=labels(**{"org.jsv.lab": name}))
+            self.name, driver="bridge", labels=labels(**{"org.jsv.lab": name})
+        )
         self.machines: list[Machine] = []
         resources.track(self)
 
@@ -38,9 +39,13 @@ class Lab:
         machine.with_name(f"{self.name}-{machine.alias}-{uuid.uuid4().hex[:4]}")
         if "network_mode" not in machine._kwargs:  # else it shares another's namespace
             machine._kwargs = {
-                **machine._kwargs, "network": self.name, "hostname": machine.alias,
-                "networking_config": {self.name: client().api.create_endpoint_config(
-                    aliases=[machine.alias])}}
+                **machine._kwargs,
+                "network": self.name,
+                "hostname": machine.alias,
+                "networking_config": {
+                    self.name: client().api.create_endpoint_config(aliases=[machine.alias])
+                },
+            }
         machine.start()
         self.machines.append(machine)
         return machine
@@ -64,8 +69,7 @@ class Lab:
         """Remove everything; return what is still left of this lab (should be ``[]``)."""
         self.remove_now()
         engine = client()
-        left = [c.name for c in engine.containers.list(all=True)
-                if c.name.startswith(self.name)]
+        left = [c.name for c in engine.containers.list(all=True) if c.name.startswith(self.name)]
         left += [n.name for n in engine.networks.list(names=[self.name])]
         return left
 

@@ -56,8 +56,7 @@ class Machine(DockerContainer):
         super().__init__(ensure_image(self.environment), **kwargs)
         self.variant = variant
         self.alias = alias
-        self._labels = labels(**{"org.jsv.environment": self.environment,
-                                 "org.jsv.variant": variant})
+        self._labels = labels(**{"org.jsv.environment": self.environment, "org.jsv.variant": variant})
         self._ready_timeout = DEFAULT_READY_TIMEOUT
         self._versions: dict[str, str] | None = None
 
@@ -68,8 +67,7 @@ class Machine(DockerContainer):
 
     # -- lifecycle ---------------------------------------------------------------------
     def start(self) -> Self:
-        self._kwargs = {**self._kwargs, "labels": {**self._kwargs.get("labels", {}),
-                                                   **self._labels}}
+        self._kwargs = {**self._kwargs, "labels": {**self._kwargs.get("labels", {}), **self._labels}}
         resources.track(self)
         try:
             super().start()
@@ -99,11 +97,13 @@ class Machine(DockerContainer):
             if self._container.status not in {"created", "running"}:
                 raise EnvironmentTimeout(
                     f"container {self.name} ({self.image}, {self.variant}) exited "
-                    f"before it was ready; last log lines: {self.log_tail()}")
+                    f"before it was ready; last log lines: {self.log_tail()}"
+                )
             if time.monotonic() > deadline:
                 raise EnvironmentTimeout(
                     f"container {self.name} ({self.image}, {self.variant}) not ready "
-                    f"after {self._ready_timeout:.0f}s; last log lines: {self.log_tail()}")
+                    f"after {self._ready_timeout:.0f}s; last log lines: {self.log_tail()}"
+                )
             time.sleep(0.25)
 
     def is_ready(self) -> bool:
@@ -122,9 +122,13 @@ class Machine(DockerContainer):
     def logs_text(self) -> str:
         return self._container.logs().decode(errors="replace") if self._container else ""
 
-    def run(self, command: str | list[str], user: str = "root",
-            environment: dict[str, str] | None = None,
-            timeout: int = DEFAULT_COMMAND_TIMEOUT) -> CommandResult:
+    def run(
+        self,
+        command: str | list[str],
+        user: str = "root",
+        environment: dict[str, str] | None = None,
+        timeout: int = DEFAULT_COMMAND_TIMEOUT,
+    ) -> CommandResult:
         """Run ``command`` (a shell string, or argv) in the container as ``user``.
 
         The command is killed after ``timeout`` seconds (exit code 124), so a
@@ -134,11 +138,17 @@ class Machine(DockerContainer):
         shown = command if isinstance(command, str) else shlex.join(command)
         guarded = ["timeout", "--kill-after=5", str(timeout), *argv]
         result = self.get_wrapped_container().exec_run(
-            guarded, user=user, demux=True, environment=environment or {})
+            guarded, user=user, demux=True, environment=environment or {}
+        )
         stdout, stderr = result.output
-        return CommandResult(self.alias, user, shown, result.exit_code,
-                             (stdout or b"").decode(errors="replace"),
-                             (stderr or b"").decode(errors="replace"))
+        return CommandResult(
+            self.alias,
+            user,
+            shown,
+            result.exit_code,
+            (stdout or b"").decode(errors="replace"),
+            (stderr or b"").decode(errors="replace"),
+        )
 
     def describe(self) -> str:
         return self.variant

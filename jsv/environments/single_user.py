@@ -30,8 +30,9 @@ class JupyterServer(Machine):
 
     environment = "single-user"
 
-    def __init__(self, variant: str, alias: str = "jupyter", *, token: str | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, variant: str, alias: str = "jupyter", *, token: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(variant, alias, **kwargs)
         self.token = new_token(f"{alias}-{variant}-token") if token is None else token
         self.scheme = "http"
@@ -57,8 +58,7 @@ class JupyterServer(Machine):
 
     def with_tls(self, certfile: str, keyfile: str) -> Self:
         self.scheme = "https"
-        return self.with_config(f"c.ServerApp.certfile = {certfile!r}",
-                                f"c.ServerApp.keyfile = {keyfile!r}")
+        return self.with_config(f"c.ServerApp.certfile = {certfile!r}", f"c.ServerApp.keyfile = {keyfile!r}")
 
     def with_sshd(self) -> Self:
         return self.with_env("JSV_START_SSHD", "1")
@@ -93,11 +93,13 @@ class JupyterServer(Machine):
         return f"{self.scheme}://{self.alias}:{PORT}{path}"
 
     def read_versions(self) -> dict[str, str]:
-        script = ("import json, jupyter_server, jupyter_client, ipykernel, tornado, sys;"
-                  "print(json.dumps({'jupyter_server': jupyter_server.__version__,"
-                  "'jupyter_client': jupyter_client.__version__,"
-                  "'ipykernel': ipykernel.__version__, 'tornado': tornado.version,"
-                  "'python': sys.version.split()[0]}))")
+        script = (
+            "import json, jupyter_server, jupyter_client, ipykernel, tornado, sys;"
+            "print(json.dumps({'jupyter_server': jupyter_server.__version__,"
+            "'jupyter_client': jupyter_client.__version__,"
+            "'ipykernel': ipykernel.__version__, 'tornado': tornado.version,"
+            "'python': sys.version.split()[0]}))"
+        )
         found = json.loads(self.run(["python3", "-c", script], user="alice").stdout)
         found.update(super().read_versions())
         found["openssh"] = self.run("dpkg-query -W -f '${Version}' openssh-server").stdout

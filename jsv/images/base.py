@@ -89,12 +89,24 @@ def _bootstrap(pull_error: str) -> str:
                 os.unlink(os.path.join(archives, name))
         tar = subprocess.Popen(["tar", "-C", rootfs, "-c", "."], stdout=subprocess.PIPE)
         imported = subprocess.run(
-            ["docker", "import", "--change", f"LABEL {PROJECT_LABEL}={PROJECT_VALUE}",
-             "--change", 'CMD ["/bin/bash"]', "-", BASE_IMAGE],
-            stdin=tar.stdout, capture_output=True, text=True, check=False,
+            [
+                "docker",
+                "import",
+                "--change",
+                f"LABEL {PROJECT_LABEL}={PROJECT_VALUE}",
+                "--change",
+                'CMD ["/bin/bash"]',
+                "-",
+                BASE_IMAGE,
+            ],
+            stdin=tar.stdout,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         tar.wait()
         if imported.returncode != 0 or tar.returncode != 0:
-            raise BaseImageUnavailable(f"`docker import` of the bootstrapped rootfs failed: "
-                                       f"{last_lines(imported.stderr, 3)}")
+            raise BaseImageUnavailable(
+                f"`docker import` of the bootstrapped rootfs failed: {last_lines(imported.stderr, 3)}"
+            )
     return client().images.get(BASE_IMAGE).id

@@ -55,17 +55,16 @@ def context_digest(context: Path) -> str:
 
 def image_tag(name: str, base_id: str) -> str:
     """The content-hashed tag of environment ``name`` built on base image ``base_id``."""
-    digest = hashlib.sha256(
-        (base_id + "\n" + context_digest(CONTAINERS_DIR / name)).encode()
-    ).hexdigest()
+    digest = hashlib.sha256((base_id + "\n" + context_digest(CONTAINERS_DIR / name)).encode()).hexdigest()
     return f"jsv/{name}:{digest[:12]}"
 
 
 def ensure_image(name: str) -> str:
     """Return the tag of environment ``name``'s image, building it if it does not exist yet."""
     if not (CONTAINERS_DIR / name / "Dockerfile").is_file():
-        raise ImageBuildFailed(f"no containers/{name}/Dockerfile: known environments are "
-                               f"{', '.join(environment_names())}")
+        raise ImageBuildFailed(
+            f"no containers/{name}/Dockerfile: known environments are {', '.join(environment_names())}"
+        )
     base_id = ensure_base_image()
     tag = image_tag(name, base_id)
     try:
@@ -96,7 +95,12 @@ def _stage_ca_bundle(target: Path) -> None:
 def _build(name: str, context: Path, tag: str) -> None:
     step, output = "(before the first step)", []
     stream = client().api.build(
-        path=str(context), tag=tag, rm=True, forcerm=True, decode=True, pull=False,
+        path=str(context),
+        tag=tag,
+        rm=True,
+        forcerm=True,
+        decode=True,
+        pull=False,
         buildargs={"BASE_IMAGE": "jsv/base:trixie"},
         labels={PROJECT_LABEL: PROJECT_VALUE, "org.jsv.environment": name},
     )
@@ -114,8 +118,4 @@ def _build(name: str, context: Path, tag: str) -> None:
                     f"{detail.strip()[:200]} (last lines: {last_lines(chr(10).join(output), 3)})"
                 )
     except docker.errors.APIError as exc:
-        raise ImageBuildFailed(
-            f"building containers/{name}/Dockerfile failed at {step}: {exc}"
-        ) from None
-
-
+        raise ImageBuildFailed(f"building containers/{name}/Dockerfile failed at {step}: {exc}") from None

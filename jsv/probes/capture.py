@@ -30,10 +30,8 @@ class TrafficCapture:
         self.command = f"tcpflow -i any -c port {port}"
         self._sidecar = _CaptureSidecar(variant="capture", alias=f"capture-{target.alias}")
         # init=True: an init process reaps tcpflow when it exits (no zombie to wait for).
-        self._sidecar.with_kwargs(network_mode=f"container:{target.get_wrapped_container().id}",
-                                  init=True)
-        self._sidecar.with_command(
-            ["sh", "-c", f"{self.command} > /tmp/flow.txt & exec sleep infinity"])
+        self._sidecar.with_kwargs(network_mode=f"container:{target.get_wrapped_container().id}", init=True)
+        self._sidecar.with_command(["sh", "-c", f"{self.command} > /tmp/flow.txt & exec sleep infinity"])
         self.text = ""
 
     def __enter__(self) -> Self:
@@ -42,10 +40,13 @@ class TrafficCapture:
 
     def __exit__(self, *exc: object) -> None:
         sidecar = self._sidecar
-        sidecar.run("pkill -INT -x tcpflow; for i in $(seq 50); do pgrep -x tcpflow >/dev/null "
-                    "|| break; sleep 0.1; done")
-        self.text = sidecar.get_wrapped_container().exec_run(
-            ["cat", "/tmp/flow.txt"]).output.decode(errors="replace")
+        sidecar.run(
+            "pkill -INT -x tcpflow; for i in $(seq 50); do pgrep -x tcpflow >/dev/null "
+            "|| break; sleep 0.1; done"
+        )
+        self.text = (
+            sidecar.get_wrapped_container().exec_run(["cat", "/tmp/flow.txt"]).output.decode(errors="replace")
+        )
         self.lab.stop(sidecar)
 
     @property

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from jsv.environments.machine import CommandResult
 from jsv.environments.net_client import NetClient
+from jsv.redaction import register
 
 LOGIN = """rm -f {jar}; curl -sk -c {jar} -o /dev/null {base}/login
 xsrf=$(awk '$6=="_xsrf" {{print $7}}' {jar})
@@ -21,16 +22,16 @@ def form_login(client: NetClient, base: str, password: str, jar: str = "/tmp/jar
     return client.run(LOGIN.format(base=base.rstrip("/"), password=password, jar=jar))
 
 
-def cookie_request(client: NetClient, url: str, *curl_options: str,
-                   jar: str = "/tmp/jar") -> CommandResult:
+def cookie_request(client: NetClient, url: str, *curl_options: str, jar: str = "/tmp/jar") -> CommandResult:
     """A request carrying only the browser's cookies; prints the status code last."""
     options = " ".join(curl_options)
     return client.run(f"curl -sk -b {jar} -o /dev/null -w '%{{http_code}}\\n' {options} {url}")
 
 
 def xsrf_cookie(client: NetClient, jar: str = "/tmp/jar") -> str:
-    """The _xsrf value a same-origin page could read and echo (X-XSRFToken)."""
-    return client.run(f"awk '$6==\"_xsrf\" {{print $7}}' {jar}").stdout.strip()
+    """The _xsrf value a same-origin page could read and echo (X-XSRFToken); registered secret."""
+    value = client.run(f"awk '$6==\"_xsrf\" {{print $7}}' {jar}").stdout.strip()
+    return register(value, "xsrf-cookie") if value else value
 
 
 def status_of(ran: CommandResult) -> int:

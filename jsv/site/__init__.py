@@ -14,5 +14,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     collect.setup(app)
     tables.setup(app)
     app.add_css_file("jsv.css")
-    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True,
-            "env_version": 1}
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

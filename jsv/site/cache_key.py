@@ -53,14 +53,15 @@ def runbook_key(source: str) -> dict[str, object]:
     """The part of the cache key that the page text does not show."""
     from jsv.images import ensure_image
 
-    return {"images": {name: ensure_image(name) for name in images_of(source)},
-            "jsv": package_digest()}
+    return {"images": {name: ensure_image(name) for name in images_of(source)}, "jsv": package_digest()}
 
 
 def inject_key(source: str, key: dict[str, object]) -> str:
-    cell = ("```{code-cell} ipython3\n:tags: [remove-cell]\n"
-            "# Execution-cache key, inserted by the site build: images and machinery this page ran on.\n"
-            f"JSV_RUNBOOK_KEY = {json.dumps(key, sort_keys=True)}\n```\n\n")
+    cell = (
+        "```{code-cell} ipython3\n:tags: [remove-cell]\n"
+        "# Execution-cache key, inserted by the site build: images and machinery this page ran on.\n"
+        f"JSV_RUNBOOK_KEY = {json.dumps(key, sort_keys=True)}\n```\n\n"
+    )
     match = _FRONT_MATTER.match(source)
     end = match.end() if match else 0
     return source[:end] + "\n" + cell + source[end:]
@@ -85,8 +86,9 @@ def keys(env: BuildEnvironment) -> dict[str, dict[str, object]]:
     return env.jsv_runbook_keys
 
 
-def _outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str],
-              removed: set[str]) -> list[str]:
+def _outdated(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
     stale = []
     for docname, old in keys(env).items():
         if docname in removed or docname in changed:

@@ -13,7 +13,7 @@ from docutils import nodes
 from jsv.claims.display import CLAIM_MIME
 
 
-class claim_record(nodes.General, nodes.Element):  # noqa: N801 - docutils naming
+class claim_record(nodes.General, nodes.Element):
     """Invisible node carrying one ledger record until ``doctree-read`` collects it."""
 
 

@@ -59,8 +59,10 @@ def _consistency(app: Sphinx, env: BuildEnvironment) -> None:
     seen: dict[str, str] = {}
     for record in all_records(env):
         if record["id"] in seen:
-            raise ExtensionError(f"claim id {record['id']} appears twice: {seen[record['id']]} "
-                                 f"and {record['page']}; ids are unique and never reused")
+            raise ExtensionError(
+                f"claim id {record['id']} appears twice: {seen[record['id']]} "
+                f"and {record['page']}; ids are unique and never reused"
+            )
         seen[record["id"]] = record["page"]
         problems = validate_record(record)
         if problems:

@@ -24,9 +24,22 @@ def main(argv: list[str]) -> int:
         else:
             args.append(arg)
     label_args = [f"--label={k}={v}" for k, v in labels().items()]
-    done = subprocess.run(["docker", "run", "--rm", "-i", "--network=none", *label_args,
-                           ensure_image("net-client"), "dot", *args],
-                          input=sys.stdin.buffer.read(), capture_output=True, check=False)
+    done = subprocess.run(
+        [
+            "docker",
+            "run",
+            "--rm",
+            "-i",
+            "--network=none",
+            *label_args,
+            ensure_image("net-client"),
+            "dot",
+            *args,
+        ],
+        input=sys.stdin.buffer.read(),
+        capture_output=True,
+        check=False,
+    )
     sys.stderr.buffer.write(done.stderr)
     if done.returncode == 0 and output:
         with open(output, "wb") as handle:

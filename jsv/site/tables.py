@@ -21,7 +21,7 @@ from jsv.ledger import source_coverage
 from jsv.site.collect import all_records
 
 
-class ledger_table(nodes.General, nodes.Element):  # noqa: N801 - docutils naming
+class ledger_table(nodes.General, nodes.Element):
     """Placeholder replaced by a table in ``doctree-resolved``."""
 
 
@@ -79,11 +79,20 @@ def _link(app: Sphinx, fromdoc: str, record: dict[str, Any]) -> nodes.reference:
 def _claims_rows(app: Sphinx, fromdoc: str) -> list[list[Any]]:
     rows = []
     for record in sorted(all_records(app.env), key=lambda r: r["id"]):
-        versions = ", ".join(f"{k} {v}" for k, v in record["versions"].items()
-                             if k not in {"python", "debian", "openssh"})
-        rows.append([_link(app, fromdoc, record), record["status"],
-                     AREAS.get(record["area"], record["area"]), record["title"],
-                     record["negative_control"], versions, f"{record['seconds']}"])
+        versions = ", ".join(
+            f"{k} {v}" for k, v in record["versions"].items() if k not in {"python", "debian", "openssh"}
+        )
+        rows.append(
+            [
+                _link(app, fromdoc, record),
+                record["status"],
+                AREAS.get(record["area"], record["area"]),
+                record["title"],
+                record["negative_control"],
+                versions,
+                f"{record['seconds']}",
+            ]
+        )
     return rows
 
 
@@ -100,29 +109,42 @@ def _coverage_rows(app: Sphinx, fromdoc: str) -> list[list[Any]]:
                     cell += nodes.Text(", ")
                 cell += _link(app, fromdoc, records[claim_id])
         else:
-            cell = nodes.paragraph(text=item.get("finding") or
-                                   "not yet covered: planned for the "
-                                   f"{AREAS.get(item['area'], item['area'])} runbooks")
-        rows.append([nodes.paragraph("", "", nodes.target("", "", ids=[item["id"].lower()]),
-                                     nodes.Text(item["id"])),
-                     item["recommendation"], cell])
+            cell = nodes.paragraph(
+                text=item.get("finding")
+                or f"not yet covered: planned for the {AREAS.get(item['area'], item['area'])} runbooks"
+            )
+        rows.append(
+            [
+                nodes.paragraph(
+                    "", "", nodes.target("", "", ids=[item["id"].lower()]), nodes.Text(item["id"])
+                ),
+                item["recommendation"],
+                cell,
+            ]
+        )
     return rows
 
 
 def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     for node in list(doctree.findall(ledger_table)):
         if node["kind"] == "claims":
-            table = _table(["Claim", "Status", "Area", "Title", "Negative control",
-                            "Versions", "Seconds"], _claims_rows(app, docname),
-                           [8, 8, 12, 40, 14, 30, 6])
+            table = _table(
+                ["Claim", "Status", "Area", "Title", "Negative control", "Versions", "Seconds"],
+                _claims_rows(app, docname),
+                [8, 8, 12, 40, 14, 30, 6],
+            )
         else:
-            table = _table(["Source id", "Recommendation (our words)", "Covered by"],
-                           _coverage_rows(app, docname), [12, 60, 28])
+            table = _table(
+                ["Source id", "Recommendation (our words)", "Covered by"],
+                _coverage_rows(app, docname),
+                [12, 60, 28],
+            )
         node.replace_self(table)
 
 
-def _always_outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str],
-                     removed: set[str]) -> list[str]:
+def _always_outdated(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
     return sorted(getattr(env, "jsv_table_docs", set()) - removed)
 
 

@@ -38,16 +38,31 @@ def client(lab):
 
 
 def site_command(name: str, builddir: Path) -> list[str]:
-    return [sys.executable, "-m", "jsv", "site", "--source", str(FIXTURES / name),
-            "--builddir", str(builddir)]
+    return [
+        sys.executable,
+        "-m",
+        "jsv",
+        "site",
+        "--source",
+        str(FIXTURES / name),
+        "--builddir",
+        str(builddir),
+    ]
 
 
 @pytest.fixture
 def run_site(tmp_path):
     def run(name: str, **env: str) -> tuple[int, str]:
-        done = subprocess.run(site_command(name, tmp_path / name), capture_output=True, text=True,
-                              env={**os.environ, **env}, timeout=900, check=False)
+        done = subprocess.run(
+            site_command(name, tmp_path / name),
+            capture_output=True,
+            text=True,
+            env={**os.environ, **env},
+            timeout=900,
+            check=False,
+        )
         return done.returncode, done.stdout + done.stderr
+
     return run
 
 

@@ -8,14 +8,21 @@ from jsv.environments import JupyterServer
 from jsv.errors import ClaimFailed
 from jsv.redaction import redact
 
-CLAIM = Claim(id="SU-90", title="token required", statement="GET /api/contents without a token is 403.",
-              threat="anyone reaches the API", fix=Fix("# keep the token"), sources=["SEED-000-02"])
+CLAIM = Claim(
+    id="SU-90",
+    title="token required",
+    statement="GET /api/contents without a token is 403.",
+    threat="anyone reaches the API",
+    fix=Fix("# keep the token"),
+    sources=["SEED-000-02"],
+)
 
 
 def token_check(client):
     def observe(server):
         reply = client.http(server.url("/api/contents"))
         return Observation(reply.status, reply.transcript)
+
     return Check(observe, equals(403))
 
 
@@ -39,7 +46,7 @@ def test_insecure_hardened_side_is_reported_as_failure(lab, client):
 def test_non_discriminating_check_is_reported_as_failure(lab, client):
     hardened = lab.start(JupyterServer("hardened").with_args("--ip=0.0.0.0"))
     also_hardened = lab.start(JupyterServer("open_server", alias="twin").with_args("--ip=0.0.0.0"))
-    with pytest.raises(ClaimFailed, match="negative control .* passed the check too"):
+    with pytest.raises(ClaimFailed, match=r"negative control .* passed the check too"):
         verify(CLAIM, token_check(client), hardened, also_hardened, show=False)
 
 

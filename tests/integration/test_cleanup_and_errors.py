@@ -31,8 +31,12 @@ def test_failing_runbook_leaves_nothing_and_says_why(run_site):
 
 
 def test_interrupted_build_leaves_nothing(tmp_path):
-    process = subprocess.Popen(site_command("hanging", tmp_path / "hanging"), stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        site_command("hanging", tmp_path / "hanging"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     first = process.stdout.readline()
     while first and not first.startswith("run "):
         first = process.stdout.readline()
@@ -59,9 +63,13 @@ def test_runbook_timeout_names_the_container(run_site):
 
 
 def test_no_docker_engine_is_one_line():
-    done = subprocess.run([sys.executable, "-m", "jsv", "preflight"], capture_output=True, text=True,
-                          env={**os.environ, "DOCKER_HOST": "unix:///nonexistent/docker.sock"},
-                          check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "jsv", "preflight"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DOCKER_HOST": "unix:///nonexistent/docker.sock"},
+        check=False,
+    )
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1
@@ -73,7 +81,8 @@ def test_image_build_failure_names_dockerfile_and_step(tmp_path, monkeypatch):
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "Dockerfile").write_text(
-        "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nRUN echo preparing\nRUN echo about to fail && exit 3\n")
+        "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nRUN echo preparing\nRUN echo about to fail && exit 3\n"
+    )
     monkeypatch.setattr(build, "CONTAINERS_DIR", tmp_path)
     with pytest.raises(ImageBuildFailed) as caught:
         build.ensure_image("broken")

@@ -74,8 +74,12 @@ def test_no_generated_secret_anywhere_in_the_build(build_dir):
 
 def test_build_does_not_read_the_shared_folder():
     offenders = []
-    for path in list(ROOT.glob("*.py")) + list((ROOT / "jsv").rglob("*.py")) + \
-            list((ROOT / "runbooks").rglob("*.md")) + list((ROOT / "docs").rglob("*.md")):
+    for path in (
+        list(ROOT.glob("*.py"))
+        + list((ROOT / "jsv").rglob("*.py"))
+        + list((ROOT / "runbooks").rglob("*.md"))
+        + list((ROOT / "docs").rglob("*.md"))
+    ):
         if "../shared" in path.read_text():
             offenders.append(str(path))
     assert offenders == []

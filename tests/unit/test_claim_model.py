@@ -4,8 +4,14 @@ from jsv.claims import Claim, Fix
 
 
 def make(**overrides):
-    fields = {"id": "SU-01", "title": "t", "statement": "s", "threat": "x", "fix": Fix("c.X = 1"),
-              "sources": ["SEED-000-02"]}
+    fields = {
+        "id": "SU-01",
+        "title": "t",
+        "statement": "s",
+        "threat": "x",
+        "fix": Fix("c.X = 1"),
+        "sources": ["SEED-000-02"],
+    }
     fields.update(overrides)
     return Claim(**fields)
 

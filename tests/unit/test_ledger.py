@@ -3,11 +3,21 @@ from jsv.ledger import build_ledger, source_coverage, validate_record
 
 def record(**overrides):
     base = {
-        "id": "SU-01", "area": "SU", "title": "t", "statement": "s", "threat": "x",
-        "sources": ["SEED-000-02"], "status": "verified", "expected": "equals 403",
-        "negative_control": "failed-as-expected", "negative_control_reason": "",
-        "versions": {"jupyter_server": "2.21.1"}, "evidence": "e", "seconds": 1.0,
-        "fix": {"code": "c", "language": "python", "where": "w"}, "page": "p.html#su-01",
+        "id": "SU-01",
+        "area": "SU",
+        "title": "t",
+        "statement": "s",
+        "threat": "x",
+        "sources": ["SEED-000-02"],
+        "status": "verified",
+        "expected": "equals 403",
+        "negative_control": "failed-as-expected",
+        "negative_control_reason": "",
+        "versions": {"jupyter_server": "2.21.1"},
+        "evidence": "e",
+        "seconds": 1.0,
+        "fix": {"code": "c", "language": "python", "where": "w"},
+        "page": "p.html#su-01",
     }
     base.update(overrides)
     return base
@@ -19,7 +29,8 @@ def test_valid_record_has_no_problems():
 
 def test_verified_needs_a_failed_control():
     assert "verified without a negative control that failed" in validate_record(
-        record(negative_control="none"))
+        record(negative_control="none")
+    )
 
 
 def test_not_applicable_needs_reason():
@@ -44,8 +55,7 @@ def test_bad_status_and_source():
 
 
 def test_ledger_totals_and_order():
-    ledger = build_ledger([record(id="SU-02"), record(id="SU-01", status="static")],
-                          {"a.html": 3.2})
+    ledger = build_ledger([record(id="SU-02"), record(id="SU-01", status="static")], {"a.html": 3.2})
     assert [c["id"] for c in ledger["claims"]] == ["SU-01", "SU-02"]
     assert ledger["totals"] == {"claims": 2, "static": 1, "verified": 1}
     assert ledger["areas"] == {"SU": {"static": 1, "verified": 1}}
@@ -54,6 +64,5 @@ def test_ledger_totals_and_order():
 
 
 def test_source_coverage():
-    cov = source_coverage([record(id="SU-01"), record(id="SU-02", sources=["SEED-000-02",
-                                                                         "SEED-002-09"])])
+    cov = source_coverage([record(id="SU-01"), record(id="SU-02", sources=["SEED-000-02", "SEED-002-09"])])
     assert cov == {"SEED-000-02": ["SU-01", "SU-02"], "SEED-002-09": ["SU-02"]}

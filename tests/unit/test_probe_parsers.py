@@ -12,7 +12,11 @@ def result(stdout="", stderr="", code=0, command="curl x"):
 
 def test_parse_stat():
     assert parse_stat("600 alice alice /home/alice/a b.json\n") == (
-        0o600, "alice", "alice", "/home/alice/a b.json")
+        0o600,
+        "alice",
+        "alice",
+        "/home/alice/a b.json",
+    )
 
 
 def test_parse_ss_tcp_and_unix():
@@ -24,8 +28,9 @@ def test_parse_ss_tcp_and_unix():
 
 def test_parse_ps():
     text = "alice    /opt/jupyter/bin/python3 /opt/jupyter/bin/jupyter-server --ip=0.0.0.0\n"
-    assert parse_ps(text) == [("alice", "/opt/jupyter/bin/python3 /opt/jupyter/bin/jupyter-server "
-                                        "--ip=0.0.0.0")]
+    assert parse_ps(text) == [
+        ("alice", "/opt/jupyter/bin/python3 /opt/jupyter/bin/jupyter-server --ip=0.0.0.0")
+    ]
 
 
 def test_http_reply_status_headers_and_errors():
@@ -40,8 +45,9 @@ def test_http_reply_status_headers_and_errors():
 
 
 def test_display_command_hides_bookkeeping_flags():
-    shown = _display_command("curl -sS -k --max-time 10 -D /dev/stderr -o /tmp/body -w %{http_code} "
-                             "http://jupyter:8888/api")
+    shown = _display_command(
+        "curl -sS -k --max-time 10 -D /dev/stderr -o /tmp/body -w %{http_code} http://jupyter:8888/api"
+    )
     assert shown == ["curl", "-sS", "-k", "--max-time", "10", "http://jupyter:8888/api"]
 
 

@@ -16,8 +16,7 @@ def empty_registry(monkeypatch, tmp_path):
 def test_redacts_every_occurrence():
     token = redaction.new_token("server-token")
     text = f"GET /?token={token} and again {token}"
-    assert redaction.redact(text) == ("GET /?token=«redacted:server-token» and again "
-                                      "«redacted:server-token»")
+    assert redaction.redact(text) == ("GET /?token=«redacted:server-token» and again «redacted:server-token»")
 
 
 def test_longest_secret_first():

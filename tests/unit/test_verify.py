@@ -20,14 +20,12 @@ class FakeTarget:
         return {"jupyter_server": "2.21.1"}
 
 
-CLAIM = Claim(id="SU-99", title="t", statement="s", threat="x", fix=Fix("c.X = 1"),
-              sources=["SEED-000-02"])
+CLAIM = Claim(id="SU-99", title="t", statement="s", threat="x", fix=Fix("c.X = 1"), sources=["SEED-000-02"])
 CHECK = Check(lambda target: Observation(target.value, f"$ probe\n{target.value}"), equals(403))
 
 
 def test_verified_when_control_fails():
-    result = verify(CLAIM, CHECK, FakeTarget("hardened", 403), FakeTarget("open_server", 200),
-                    show=False)
+    result = verify(CLAIM, CHECK, FakeTarget("hardened", 403), FakeTarget("open_server", 200), show=False)
     assert result.status == "verified"
     assert result.negative_control == "failed-as-expected"
     record = {**result.record(), "page": "x.html#su-99"}
@@ -41,23 +39,21 @@ def test_fails_when_hardened_side_fails():
 
 
 def test_fails_when_control_passes_too():
-    with pytest.raises(ClaimFailed, match="negative control .* passed"):
+    with pytest.raises(ClaimFailed, match=r"negative control .* passed"):
         verify(CLAIM, CHECK, FakeTarget("hardened", 403), FakeTarget("open_server", 403), show=False)
 
 
 def test_control_required_or_reason():
     with pytest.raises(ValueError, match="negative control"):
         verify(CLAIM, CHECK, FakeTarget("hardened", 403), show=False)
-    result = verify(CLAIM, CHECK, FakeTarget("hardened", 403), control_reason="no insecure twin",
-                    show=False)
+    result = verify(CLAIM, CHECK, FakeTarget("hardened", 403), control_reason="no insecure twin", show=False)
     assert result.negative_control == "not-applicable"
 
 
 def test_record_is_redacted():
     forget_all()
     secret = register("s3cr3t-token-value", "token")
-    result = verify(CLAIM, CHECK, FakeTarget("hardened", 403), FakeTarget(f"open {secret}", 200),
-                    show=False)
+    result = verify(CLAIM, CHECK, FakeTarget("hardened", 403), FakeTarget(f"open {secret}", 200), show=False)
     text = repr(result.record())
     assert secret not in text
     assert "«redacted:token»" in text
