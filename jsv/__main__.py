@@ -86,10 +86,12 @@ def build_site(builddir: str, fresh: bool, extra: list[str], source: Path = ROOT
         os.killpg(process.pid, signum)
 
     previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM)}
-    last_error = ""
+    last_error, crash_log = "", ""
     try:
         for line in process.stdout:
             sys.stdout.write(line)
+            if line.strip().startswith("/") and "sphinx-err-" in line:
+                crash_log = line.strip()
             match = _ONE_LINE.search(_ANSI.sub("", line))
             if match and not match.group(1).endswith("ExecutionError"):
                 last_error = f"{match.group(1)}: {match.group(2).strip()}"
@@ -107,9 +109,25 @@ def build_site(builddir: str, fresh: bool, extra: list[str], source: Path = ROOT
         if left:
             print(f"error: run {run} left {', '.join(left)}", file=sys.stderr)
     if code != 0:
-        reason = last_error or f"sphinx-build exited with {code}; see the output above"
+        reason = (
+            last_error
+            or _error_from_crash_log(crash_log)
+            or f"sphinx-build exited with {code}; see the output above"
+        )
         print(f"error: site build failed: {reason}", file=sys.stderr)
     return code
+
+
+def _error_from_crash_log(path: str) -> str:
+    """The cell's exception line from the traceback file Sphinx saved, if any."""
+    if not path or not os.path.isfile(path):
+        return ""
+    found = ""
+    for line in Path(path).read_text(errors="replace").splitlines():
+        match = _ONE_LINE.search(_ANSI.sub("", line))
+        if match and not match.group(1).endswith("ExecutionError"):
+            found = f"{match.group(1)}: {match.group(2).strip()}"
+    return found
 
 
 def clean(builddir: str) -> None:

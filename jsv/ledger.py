@@ -17,7 +17,13 @@ from jsv.claims.model import CLAIM_ID, SOURCE_ID
 
 SCHEMA_VERSION = 1
 STATUSES = {"verified", "failed", "static", "skipped"}
-CONTROL_RESULTS = {"failed-as-expected", "not-applicable", "none", "passed-unexpectedly"}
+CONTROL_RESULTS = {
+    "failed-as-expected",
+    "not-applicable",
+    "none",
+    "passed-unexpectedly",
+    "failed-for-another-reason",
+}
 REQUIRED = {
     "id": str,
     "area": str,

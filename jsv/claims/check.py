@@ -32,10 +32,16 @@ class Observation:
 
 @dataclass(frozen=True)
 class Check:
-    """Observe a target with ``observe`` and judge the observation with ``expect``."""
+    """Observe a target with ``observe`` and judge the observation with ``expect``.
+
+    ``weakness`` (optional, recommended) states what the insecure twin must
+    show: a control that fails the check for some other reason (a typo, a
+    crashed server) then fails the claim instead of counting as proof.
+    """
 
     observe: Callable[[Any], Observation]
     expect: Expectation
+    weakness: Expectation | None = None
 
     def run(self, target: Any) -> tuple[Observation, bool]:
         observation = self.observe(target)

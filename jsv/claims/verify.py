@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from jsv.claims.check import Check, Observation
+from jsv.claims.expect import Expectation
 from jsv.claims.model import Claim
 from jsv.errors import ClaimFailed
 from jsv.labels import run_id
@@ -55,17 +56,26 @@ class ClaimResult:
     control_reason: str
     versions: dict[str, str]
     seconds: float
+    weakness: Expectation | None = None
     executed_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
     @property
     def negative_control(self) -> str:
         if self.control is None:
             return "not-applicable"
-        return "passed-unexpectedly" if self.control.passed else "failed-as-expected"
+        if self.control.passed:
+            return "passed-unexpectedly"
+        return "failed-as-expected" if self.control_shows_weakness else "failed-for-another-reason"
+
+    @property
+    def control_shows_weakness(self) -> bool:
+        if self.control is None or self.weakness is None:
+            return True
+        return self.weakness.holds_for(self.control.observation.value)
 
     @property
     def status(self) -> str:
-        ok_control = self.control is None or not self.control.passed
+        ok_control = self.negative_control in {"not-applicable", "failed-as-expected"}
         return "verified" if self.hardened.passed and ok_control else "failed"
 
     def __repr__(self) -> str:
@@ -84,6 +94,12 @@ class ClaimResult:
             return (
                 f"{self.claim.id}: the negative control ({self.control.variant}) passed "
                 f"the check too, so the check proves nothing: observed "
+                f"{redact(repr(self.control.observation.value))}"
+            )
+        if not self.control_shows_weakness:
+            return (
+                f"{self.claim.id}: the negative control ({self.control.variant}) failed, but not "
+                f"by showing the weakness ({self.weakness.description}): observed "
                 f"{redact(repr(self.control.observation.value))}"
             )
         return ""
@@ -106,6 +122,7 @@ class ClaimResult:
                 "fix": {"code": claim.fix.code, "language": claim.fix.language, "where": claim.fix.where},
                 "status": self.status,
                 "expected": self.expected,
+                "weakness": self.weakness.description if self.weakness else "",
                 "hardened": self.hardened.as_dict(),
                 "negative_control": self.negative_control,
                 "negative_control_reason": self.control_reason,
@@ -151,6 +168,7 @@ def verify(
         control_reason=control_reason,
         versions=hardened.versions(),
         seconds=time.monotonic() - started,
+        weakness=check.weakness,
     )
     if show:
         from jsv.claims.display import show_result

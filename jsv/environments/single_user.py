@@ -38,7 +38,10 @@ class JupyterServer(Machine):
         self.scheme = "http"
         self._args: list[str] = []
         self._config: list[str] = []
-        self.with_env("JUPYTER_TOKEN", self.token)
+        if self.token:
+            self.with_env("JUPYTER_TOKEN", self.token)
+        else:  # an empty JUPYTER_TOKEN is ignored (a random token is generated): use config
+            self.with_config("c.IdentityProvider.token = ''")
 
     # -- configuration (chainable) ---------------------------------------------------
     def with_args(self, *args: str) -> Self:
@@ -80,8 +83,6 @@ class JupyterServer(Machine):
             parts.append("\n".join(self._config))
         if self._args:
             parts.append("jupyter server " + shlex.join(self._args))
-        if self.token == "":
-            parts.append("JUPYTER_TOKEN='' (empty token)")
         return "\n".join(parts) or "defaults (token generated, passed as JUPYTER_TOKEN)"
 
     def local_url(self, path: str = "/") -> str:

@@ -7,6 +7,13 @@ from dataclasses import dataclass
 from jsv.environments.machine import CommandResult, Machine
 
 
+class Mode(int):
+    """A file mode that prints in octal (``0o600``)."""
+
+    def __repr__(self) -> str:
+        return f"0o{int(self):03o}"
+
+
 @dataclass(frozen=True)
 class FileStat:
     path: str
@@ -31,7 +38,7 @@ def stat(machine: Machine, path: str) -> FileStat:
     if ran.exit_code != 0 or not ran.stdout.strip():
         raise FileNotFoundError(f"{path} on {machine.alias}: {ran.stderr.strip()}")
     mode, owner, group, real_path = parse_stat(ran.stdout)
-    return FileStat(real_path, mode, owner, group, ran.transcript)
+    return FileStat(real_path, Mode(mode), owner, group, ran.transcript)
 
 
 def can_read(machine: Machine, path: str, user: str) -> CommandResult:

@@ -26,7 +26,7 @@ class ledger_table(nodes.General, nodes.Element):
 
 
 def load_catalogue() -> dict[str, Any]:
-    """The seed recommendations catalogue shipped with the package (never ``../shared``)."""
+    """The seed recommendations catalogue shipped with the package (the build reads only the repo)."""
     return json.loads(resources.files("jsv.data").joinpath("seed_catalogue.json").read_text())
 
 

@@ -58,3 +58,11 @@ def test_record_is_redacted():
     assert secret not in text
     assert "«redacted:token»" in text
     forget_all()
+
+
+def test_control_must_fail_by_showing_the_weakness():
+    check = Check(lambda target: Observation(target.value, ""), equals(403), weakness=equals(200))
+    ok = verify(CLAIM, check, FakeTarget("hardened", 403), FakeTarget("open", 200), show=False)
+    assert ok.negative_control == "failed-as-expected"
+    with pytest.raises(ClaimFailed, match="not by showing the weakness"):
+        verify(CLAIM, check, FakeTarget("hardened", 403), FakeTarget("broken", 500), show=False)
