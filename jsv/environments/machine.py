@@ -10,7 +10,9 @@ Every environment class (one per ``containers/<name>/``) derives from
 
 from __future__ import annotations
 
+import io
 import shlex
+import tarfile
 import time
 from dataclasses import dataclass
 from typing import Any, Self
@@ -149,6 +151,18 @@ class Machine(DockerContainer):
             (stdout or b"").decode(errors="replace"),
             (stderr or b"").decode(errors="replace"),
         )
+
+    def put_file(self, path: str, content: str | bytes, mode: int = 0o644, owner: str = "root") -> None:
+        """Write ``content`` to ``path`` in the running container, owned by ``owner``."""
+        data = content.encode() if isinstance(content, str) else content
+        ids = self.run(f"id -u {owner}; id -g {owner}").stdout.split()
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w") as tar:
+            info = tarfile.TarInfo(path.lstrip("/"))
+            info.size, info.mode = len(data), mode
+            info.uid, info.gid = int(ids[0]), int(ids[1])
+            tar.addfile(info, io.BytesIO(data))
+        self.get_wrapped_container().put_archive("/", buffer.getvalue())
 
     def describe(self) -> str:
         return self.variant

@@ -19,15 +19,26 @@ class _CaptureSidecar(NetClient):
 class TrafficCapture:
     """``with TrafficCapture(lab, server, port=8888) as capture: ...`` then ``capture.text``.
 
+    ``expression`` takes any pcap filter instead of a port (e.g. kernel traffic on
+    loopback: ``interface="lo", expression="tcp and not port 8888"``).
+
     The sidecar shares ``target``'s network namespace (``network_mode=container:``),
     so it sees exactly the packets the target sends and receives, as a
     network eavesdropper on that path would.
     """
 
-    def __init__(self, lab: Lab, target: Machine, port: int) -> None:
+    def __init__(
+        self,
+        lab: Lab,
+        target: Machine,
+        port: int | None = None,
+        *,
+        interface: str = "any",
+        expression: str | None = None,
+    ) -> None:
         self.lab = lab
-        self.port = port
-        self.command = f"tcpflow -i any -c port {port}"
+        capture_filter = expression or f"port {port}"
+        self.command = f"tcpflow -i {interface} -c '{capture_filter}'"
         self._sidecar = _CaptureSidecar(variant="capture", alias=f"capture-{target.alias}")
         # init=True: an init process reaps tcpflow when it exits (no zombie to wait for).
         self._sidecar.with_kwargs(network_mode=f"container:{target.get_wrapped_container().id}", init=True)
