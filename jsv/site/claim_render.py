@@ -35,7 +35,7 @@ def _side(label: str, side: dict[str, Any]) -> list[nodes.Node]:
     title += nodes.Text(f"observed {side['observed']} ({verdict})")
     out: list[nodes.Node] = [title]
     if side["configuration"]:
-        out.append(_literal(side["configuration"], "python"))
+        out.append(_literal(side["configuration"], "text"))
     out.append(_literal(side["transcript"], "console"))
     return out
 
