@@ -35,6 +35,18 @@ def test_single_user_claims_are_live_with_versions_from_the_system(ledger):
         assert re.match(r"^\d+\.\d+", record["versions"]["debian"])
 
 
+@pytest.mark.parametrize(("area", "minimum"), [("SU", 12), ("MU", 8), ("NT", 2)])
+def test_each_area_has_its_live_claims(ledger, area, minimum):
+    live = [r for r in ledger["claims"] if r["area"] == area and r["status"] == "verified"]
+    assert len(live) >= minimum
+
+
+def test_browser_claims_ran_in_a_real_browser(ledger):
+    for record in (r for r in ledger["claims"] if r["area"] == "NT"):
+        assert record["versions"]["chromium"], record["id"]
+        assert record["versions"]["jupyterlab"], record["id"]
+
+
 def test_ids_unique_and_pages_carry_their_anchor(ledger, build_dir):
     ids = [r["id"] for r in ledger["claims"]]
     assert len(ids) == len(set(ids))
