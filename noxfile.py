@@ -43,5 +43,5 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def clean(session: nox.Session) -> None:
     """Remove every container, network, volume and image the project made, and _build."""
-    install(session, "site")
+    session.install("-c", "constraints.txt", "-e", ".")
     session.run("python", "-m", "jsv", "clean")
