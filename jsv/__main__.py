@@ -34,12 +34,18 @@ def preflight() -> None:
 
 
 def build_images() -> dict[str, str]:
+    """Build every missing environment image; independent images build concurrently."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from jsv.images import ensure_base_image
     from jsv.images.build import ensure_image, environment_names
 
-    tags = {}
-    for name in environment_names():
-        tags[name] = ensure_image(name)
-        print(f"image {name}: {tags[name]}", flush=True)
+    ensure_base_image()
+    names = environment_names()
+    with ThreadPoolExecutor(max_workers=len(names) or 1) as pool:
+        tags = dict(zip(names, pool.map(ensure_image, names), strict=True))
+    for name, tag in tags.items():
+        print(f"image {name}: {tag}", flush=True)
     return tags
 
 
