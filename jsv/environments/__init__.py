@@ -7,4 +7,12 @@ from jsv.environments.net_client import HttpReply, NetClient
 from jsv.environments.single_user import JupyterServer
 
 __all__ = [
-    "BrowserLab","CommandResult", "HttpReply", "JupyterServer", "Lab", "Machine", "NetClient", "Situation"]
+    "BrowserLab",
+    "CommandResult",
+    "HttpReply",
+    "JupyterServer",
+    "Lab",
+    "Machine",
+    "NetClient",
+    "Situation",
+]

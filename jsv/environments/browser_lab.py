@@ -30,8 +30,12 @@ class BrowserLab(JupyterServer):
             script = resources.files("jsv.probes").joinpath("scripts/browser_open.py").read_text()
             self.put_file(BROWSER_SCRIPT, script, 0o755)
         url = f"http://127.0.0.1:8888/lab/tree/{path}?token={self.token}"
-        ran = self.run(["/opt/jupyter/bin/python", BROWSER_SCRIPT, url, marker, attribute],
-                       user="alice", environment={"HOME": "/home/alice"}, timeout=180)
+        ran = self.run(
+            ["/opt/jupyter/bin/python", BROWSER_SCRIPT, url, marker, attribute],
+            user="alice",
+            environment={"HOME": "/home/alice"},
+            timeout=180,
+        )
         try:
             return json.loads(ran.stdout.strip().splitlines()[-1]), ran
         except (IndexError, ValueError):

@@ -24,19 +24,30 @@ def main() -> int:
     url, marker, attribute = sys.argv[1:4]
     options = Options()
     options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                 "--window-size=1280,900"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--window-size=1280,900",
+    ):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     try:
         driver.get(url)
         WebDriverWait(driver, 90).until(
-            lambda d: marker in d.execute_script(
-                "return Array.from(document.querySelectorAll('.jp-OutputArea-output'))"
-                ".map(e => e.textContent).join(' ')"))
+            lambda d: (
+                marker
+                in d.execute_script(
+                    "return Array.from(document.querySelectorAll('.jp-OutputArea-output'))"
+                    ".map(e => e.textContent).join(' ')"
+                )
+            )
+        )
         try:
             WebDriverWait(driver, 5).until(
-                lambda d: d.execute_script(f"return document.body.hasAttribute('{attribute}')"))
+                lambda d: d.execute_script(f"return document.body.hasAttribute('{attribute}')")
+            )
             ran = True
         except TimeoutException:
             ran = False
