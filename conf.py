@@ -1,5 +1,7 @@
 """Sphinx configuration for Jupyter Security, Verified."""
 
+from pathlib import Path
+
 project = "Jupyter Security, Verified"
 author = "Jupyter Security, Verified contributors"
 copyright = "2026, " + author
@@ -40,4 +42,4 @@ nb_execution_excludepatterns = ["docs/*", "index.md"]
 
 graphviz_output_format = "svg"
 suppress_warnings = ["mystnb.unknown_mime_type"]
-graphviz_dot = str(__import__("pathlib").Path(__file__).parent / "bin" / "dot")
+graphviz_dot = str(Path(__file__).parent / "bin" / "dot")  # dot runs in the net-client image
