@@ -1,5 +1,7 @@
 """Sphinx configuration for Jupyter Security, Verified."""
 
+import os
+import sys
 from pathlib import Path
 
 project = "Jupyter Security, Verified"
@@ -43,3 +45,4 @@ nb_execution_excludepatterns = ["docs/*", "index.md"]
 graphviz_output_format = "svg"
 suppress_warnings = ["mystnb.unknown_mime_type"]
 graphviz_dot = str(Path(__file__).parent / "bin" / "dot")  # dot runs in the net-client image
+os.environ.setdefault("JSV_PYTHON", sys.executable)

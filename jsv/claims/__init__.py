@@ -5,6 +5,7 @@ from jsv.claims.expect import (
     Expectation,
     absent,
     all_of,
+    at_least,
     contains,
     equals,
     matches,
@@ -12,7 +13,7 @@ from jsv.claims.expect import (
     one_of,
 )
 from jsv.claims.model import AREAS, Claim, Fix
-from jsv.claims.verify import ClaimResult, verify
+from jsv.claims.verify import ClaimResult, skip, verify
 
 __all__ = [
     "AREAS",
@@ -24,10 +25,12 @@ __all__ = [
     "Observation",
     "absent",
     "all_of",
+    "at_least",
     "contains",
     "equals",
     "matches",
     "mode_at_most",
     "one_of",
+    "skip",
     "verify",
 ]

@@ -36,6 +36,11 @@ def one_of(*allowed: Any) -> Expectation:
     return Expectation(f"one of {list(allowed)!r}", lambda value: value in allowed)
 
 
+def at_least(minimum: int) -> Expectation:
+    """The observed number is ``minimum`` or more."""
+    return Expectation(f"at least {minimum}", lambda value: value >= minimum)
+
+
 def contains(needle: str) -> Expectation:
     """The observed text contains ``needle``."""
     return Expectation(f"contains {needle!r}", lambda value: needle in value)

@@ -1,9 +1,12 @@
 """Run a claim's check on the hardened system and on its insecure twin.
 
 A claim is ``verified`` only if the check passes on the hardened side **and**
-fails on the negative control.  Anything else raises :class:`ClaimFailed`
-after the result has been displayed, so the page shows the evidence and the
-build stops.
+fails on the negative control.  When the targets are not running systems but
+artefacts evaluated by the real software (a pod manifest built by kubespawner,
+a NetworkPolicy evaluated by rule) — targets whose ``evidence`` attribute is
+``"static"`` — the same result is recorded as ``static``, never ``verified``.
+Anything else raises :class:`ClaimFailed` after the result has been
+displayed, so the page shows the evidence and the build stops.
 """
 
 from __future__ import annotations
@@ -57,10 +60,14 @@ class ClaimResult:
     versions: dict[str, str]
     seconds: float
     weakness: Expectation | None = None
+    evidence_kind: str = "live"
+    skipped: str = ""
     executed_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
     @property
     def negative_control(self) -> str:
+        if self.skipped:
+            return "none"
         if self.control is None:
             return "not-applicable"
         if self.control.passed:
@@ -75,8 +82,12 @@ class ClaimResult:
 
     @property
     def status(self) -> str:
+        if self.skipped:
+            return "skipped"
         ok_control = self.negative_control in {"not-applicable", "failed-as-expected"}
-        return "verified" if self.hardened.passed and ok_control else "failed"
+        if not (self.hardened.passed and ok_control):
+            return "failed"
+        return "static" if self.evidence_kind == "static" else "verified"
 
     def __repr__(self) -> str:
         return redact(
@@ -118,7 +129,7 @@ class ClaimResult:
                 "statement": claim.statement,
                 "threat": claim.threat,
                 "sources": list(claim.sources),
-                "notes": claim.notes,
+                "notes": claim.notes or self.skipped,
                 "fix": {"code": claim.fix.code, "language": claim.fix.language, "where": claim.fix.where},
                 "status": self.status,
                 "expected": self.expected,
@@ -169,11 +180,43 @@ def verify(
         versions=hardened.versions(),
         seconds=time.monotonic() - started,
         weakness=check.weakness,
+        evidence_kind=getattr(hardened, "evidence", "live"),
     )
+    _publish(result, show)
+    if result.status == "failed":
+        raise ClaimFailed(result.failure_reason())
+    return result
+
+
+def skip(claim: Claim, reason: str, evidence: Check, target: Any, *, show: bool = True) -> ClaimResult:
+    """Record ``claim`` as ``skipped`` because it cannot run here, with the observation that shows why.
+
+    ``evidence`` observes the absence (a package that is not there, a capability
+    the run lacks); its expectation must hold, so the reason is itself checked.
+    """
+    started = time.monotonic()
+    side = _side(evidence, target)
+    if not side.passed:
+        raise ClaimFailed(
+            f"{claim.id}: skipped because {reason}, but the evidence does not show it: "
+            f"expected {evidence.expect.description}, observed {redact(repr(side.observation.value))}"
+        )
+    result = ClaimResult(
+        claim=claim,
+        expected=evidence.expect.description,
+        hardened=side,
+        control=None,
+        control_reason=reason,
+        versions=target.versions(),
+        seconds=time.monotonic() - started,
+        skipped=reason,
+    )
+    _publish(result, show)
+    return result
+
+
+def _publish(result: ClaimResult, show: bool) -> None:
     if show:
         from jsv.claims.display import show_result
 
         show_result(result)
-    if result.status != "verified":
-        raise ClaimFailed(result.failure_reason())
-    return result

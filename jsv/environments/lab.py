@@ -43,7 +43,9 @@ class Lab:
                 "network": self.name,
                 "hostname": machine.alias,
                 "networking_config": {
-                    self.name: client().api.create_endpoint_config(aliases=[machine.alias])
+                    self.name: client().api.create_endpoint_config(
+                        aliases=[machine.alias, *machine.extra_aliases]
+                    )
                 },
             }
         machine.start()

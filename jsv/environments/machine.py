@@ -61,10 +61,21 @@ class Machine(DockerContainer):
         self._labels = labels(**{"org.jsv.environment": self.environment, "org.jsv.variant": variant})
         self._ready_timeout = DEFAULT_READY_TIMEOUT
         self._versions: dict[str, str] | None = None
+        self.extra_aliases: list[str] = []
 
     # -- configuration (chainable) ---------------------------------------------------
     def with_ready_timeout(self, seconds: float) -> Self:
         self._ready_timeout = seconds
+        return self
+
+    def with_file(self, path: str, content: str | bytes, mode: int = 0o600) -> Self:
+        """A file placed in the container before start (owned by root; start scripts may chown)."""
+        data = content.encode() if isinstance(content, str) else content
+        return self.with_copy_into_container(data, path, mode)
+
+    def with_aliases(self, *names: str) -> Self:
+        """More DNS names for this machine on the lab network (e.g. per-user subdomains)."""
+        self.extra_aliases.extend(names)
         return self
 
     # -- lifecycle ---------------------------------------------------------------------

@@ -54,11 +54,6 @@ class JupyterServer(Machine):
         self._config.extend(lines)
         return self
 
-    def with_file(self, path: str, content: str | bytes, mode: int = 0o600) -> Self:
-        """A file placed in the container before start (files under /home/alice become alice's)."""
-        data = content.encode() if isinstance(content, str) else content
-        return self.with_copy_into_container(data, path, mode)
-
     def with_tls(self, certfile: str, keyfile: str) -> Self:
         self.scheme = "https"
         return self.with_config(f"c.ServerApp.certfile = {certfile!r}", f"c.ServerApp.keyfile = {keyfile!r}")

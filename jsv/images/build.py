@@ -30,6 +30,7 @@ from jsv.images.base import ensure_base_image
 from jsv.labels import PROJECT_LABEL, PROJECT_VALUE
 
 CONTAINERS_DIR = Path(__file__).resolve().parents[2] / "containers"
+SHARED_DIR = CONTAINERS_DIR / "_shared"  # staged into every context as shared/ (e.g. python-venv)
 CA_ENV = "JSV_BUILD_CA"
 CA_FILE_NAME = "build-ca.pem"
 HOST_TRUST_STORE = "/etc/ssl/certs/ca-certificates.crt"
@@ -55,7 +56,8 @@ def context_digest(context: Path) -> str:
 
 def image_tag(name: str, base_id: str) -> str:
     """The content-hashed tag of environment ``name`` built on base image ``base_id``."""
-    digest = hashlib.sha256((base_id + "\n" + context_digest(CONTAINERS_DIR / name)).encode()).hexdigest()
+    parts = [base_id, context_digest(CONTAINERS_DIR / name), context_digest(SHARED_DIR)]
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     return f"jsv/{name}:{digest[:12]}"
 
 
@@ -75,6 +77,7 @@ def ensure_image(name: str) -> str:
     with tempfile.TemporaryDirectory(prefix=f"jsv-ctx-{name}-") as tmp:
         context = Path(tmp) / name
         shutil.copytree(CONTAINERS_DIR / name, context)
+        shutil.copytree(SHARED_DIR, context / "shared")
         _stage_ca_bundle(context / CA_FILE_NAME)
         _build(name, context, tag)
     return tag

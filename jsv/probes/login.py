@@ -7,19 +7,92 @@ malicious page that rides on the user's session.
 
 from __future__ import annotations
 
+from typing import Any
+
 from jsv.environments.machine import CommandResult
 from jsv.environments.net_client import NetClient
-from jsv.redaction import register
+from jsv.redaction import MIN_LENGTH, register
 
-LOGIN = """rm -f {jar}; curl -sk -c {jar} -o /dev/null {base}/login
+LOGIN = """rm -f {jar}; curl -sk -c {jar} -o /dev/null {base}{path}
 xsrf=$(awk '$6=="_xsrf" {{print $7}}' {jar})
-curl -sk -b {jar} -c {jar} -o /dev/null -w 'POST /login: %{{http_code}}\\n' \\
-     --data-urlencode "_xsrf=$xsrf" --data-urlencode "password={password}" {base}/login"""
+curl -sk -b {jar} -c {jar} -o /dev/null -w 'POST {path}: %{{http_code}}\\n' \\
+     --data-urlencode "_xsrf=$xsrf"{username} --data-urlencode "password={password}" {base}{path}"""
+
+LANDING_FORMAT = "'%{http_code} %{url_effective}\\n'"  # curl -w: status and final URL
 
 
-def form_login(client: NetClient, base: str, password: str, jar: str = "/tmp/jar") -> CommandResult:
-    """GET /login (for the _xsrf cookie), then POST the password (or token) with it."""
-    return client.run(LOGIN.format(base=base.rstrip("/"), password=password, jar=jar))
+def form_login(
+    client: NetClient,
+    base: str,
+    password: str,
+    jar: str = "/tmp/jar",
+    *,
+    username: str | None = None,
+    path: str = "/login",
+) -> CommandResult:
+    """GET the login page (for the _xsrf cookie), then POST the password (or token) with it.
+
+    A hub's form also takes a ``username`` (``path="/hub/login"``).
+    """
+    field = f' --data-urlencode "username={username}"' if username else ""
+    ran = client.run(
+        LOGIN.format(base=base.rstrip("/"), path=path, password=password, jar=jar, username=field)
+    )
+    register_jar(client, jar)
+    return ran
+
+
+def browse(client: NetClient, url: str, *curl_options: str, jar: str = "/tmp/jar") -> CommandResult:
+    """Follow redirects as a browser would (cookies read and stored); prints status and final URL."""
+    options = " ".join(curl_options)
+    ran = client.run(f"curl -sk -L -b {jar} -c {jar} -o /tmp/page -w {LANDING_FORMAT} {options} {url}")
+    register_jar(client, jar)
+    return ran
+
+
+CONSENT = """grep -o 'name="\\(_xsrf\\|scopes\\)" value="[^"]*"' /tmp/page \\
+  | sed 's/name="\\([^"]*\\)" value="\\([^"]*\\)"/data-urlencode = "\\1=\\2"/' > /tmp/consent.cfg
+curl -sk -L -b {jar} -c {jar} -K /tmp/consent.cfg -o /tmp/page -w {format} '{url}'"""
+
+
+def consent(client: NetClient, visit: CommandResult, jar: str = "/tmp/jar") -> CommandResult:
+    """Click "Authorize" if ``visit`` stopped at the hub's OAuth consent page.
+
+    JupyterHub asks for consent when a user opens a server that is not their own.
+    """
+    _, url = landing(visit)
+    if "/hub/api/oauth2/authorize" not in url:
+        return visit
+    ran = client.run(CONSENT.format(jar=jar, url=url, format=LANDING_FORMAT))
+    register_jar(client, jar)
+    return ran
+
+
+def hub_session(client: NetClient, hub: Any, user: str, jar: str = "/tmp/jar") -> CommandResult:
+    """Log ``user`` in to ``hub`` and make the OAuth round trip to their server.
+
+    Afterwards the jar holds the hub's login cookie and ``jupyterhub-user-<user>``, the
+    cookie of the user's own server (any page of the server that needs a login starts
+    the round trip; ``files/`` does).
+    """
+    login = form_login(client, hub.url(), hub.passwords[user], jar, username=user, path="/hub/login")
+    visit = browse(client, hub.url(f"/user/{user}/files/"), jar=jar)
+    return CommandResult(
+        client.alias,
+        "client",
+        login.command + "\n" + visit.command,
+        visit.exit_code,
+        login.stdout + visit.stdout,
+        login.stderr + visit.stderr,
+    )
+
+
+def register_jar(client: NetClient, jar: str) -> None:
+    """Every cookie value in ``jar`` is a credential the run created: never publish it."""
+    for line in client.run(f"cat {jar} 2>/dev/null").stdout.splitlines():
+        fields = line.split("\t")
+        if len(fields) == 7 and len(fields[6].strip('"')) >= MIN_LENGTH:
+            register(fields[6].strip('"'), f"cookie {fields[5]}")
 
 
 def cookie_request(client: NetClient, url: str, *curl_options: str, jar: str = "/tmp/jar") -> CommandResult:
@@ -39,3 +112,10 @@ def status_of(ran: CommandResult) -> int:
     last = ran.stdout.strip().splitlines()[-1] if ran.stdout.strip() else ""
     code = last.split()[-1] if last else ""
     return int(code) if code.isdigit() else 0
+
+
+def landing(ran: CommandResult) -> tuple[int, str]:
+    """The final status and URL printed by :func:`browse`."""
+    last = ran.stdout.strip().splitlines()[-1] if ran.stdout.strip() else ""
+    code, _, url = last.partition(" ")
+    return (int(code) if code.isdigit() else 0), url

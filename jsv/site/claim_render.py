@@ -20,6 +20,9 @@ class claim_record(nodes.General, nodes.Element):
 def _literal(text: str, language: str = "text") -> nodes.literal_block:
     block = nodes.literal_block(text, text)
     block["language"] = language
+    # Transcripts are real output (captures hold arbitrary bytes): highlight what
+    # the lexer understands and never fail the build on the rest.
+    block["force"] = True
     return block
 
 

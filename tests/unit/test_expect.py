@@ -2,7 +2,7 @@
 
 import pytest
 
-from jsv.claims import absent, all_of, contains, equals, matches, mode_at_most, one_of
+from jsv.claims import absent, all_of, at_least, contains, equals, matches, mode_at_most, one_of
 
 CASES = [
     (equals(403), 403, True),
@@ -27,6 +27,9 @@ CASES = [
     (all_of(a=equals(1)), {"a": 2}, False),
     (all_of(a=equals(1)), {}, False),
     (contains("x"), None, False),
+    (at_least(1), 2, True),
+    (at_least(1), 0, False),
+    (at_least(1), "2", False),
 ]
 
 

@@ -66,3 +66,26 @@ def test_control_must_fail_by_showing_the_weakness():
     assert ok.negative_control == "failed-as-expected"
     with pytest.raises(ClaimFailed, match="not by showing the weakness"):
         verify(CLAIM, check, FakeTarget("hardened", 403), FakeTarget("broken", 500), show=False)
+
+
+class StaticTarget(FakeTarget):
+    evidence = "static"
+
+
+def test_static_targets_are_never_recorded_as_verified():
+    result = verify(CLAIM, CHECK, StaticTarget("hardened", 403), StaticTarget("insecure", 200), show=False)
+    assert result.status == "static"
+    with pytest.raises(ClaimFailed, match="hardened side"):
+        verify(CLAIM, CHECK, StaticTarget("hardened", 200), StaticTarget("insecure", 200), show=False)
+
+
+def test_skip_records_the_reason_and_checks_the_evidence():
+    from jsv.claims import skip
+
+    result = skip(CLAIM, "no such package here", CHECK, FakeTarget("evidence", 403), show=False)
+    record = {**result.record(), "page": "x.html#su-99"}
+    assert record["status"] == "skipped" and record["negative_control"] == "none"
+    assert record["notes"] == "no such package here"
+    assert validate_record(record) == []
+    with pytest.raises(ClaimFailed, match="evidence does not show it"):
+        skip(CLAIM, "no such package here", CHECK, FakeTarget("evidence", 200), show=False)

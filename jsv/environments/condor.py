@@ -1,0 +1,168 @@
+"""An HTCondor pool (``containers/condor``): central manager, submit node with JupyterHub, execute nodes.
+
+One pool per :class:`~jsv.environments.lab.Lab` (the nodes are found by their
+names ``cm``, ``submit``, ``worker`` and ``jupyter-node``).  Every node is the
+same image; :class:`PoolSecurity` and the flags below decide how it is
+configured by ``start-condor``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from jsv.environments.hub import JupyterHub
+from jsv.environments.lab import Lab
+from jsv.environments.machine import CommandResult, Machine
+from jsv.errors import EnvironmentTimeout
+from jsv.redaction import new_token
+
+
+@dataclass(frozen=True)
+class PoolSecurity:
+    """``pool-password`` (authenticated, encrypted) or ``host-based`` (anyone may do anything)."""
+
+    name: str
+    password: str | None = None
+
+    @classmethod
+    def pool_password(cls) -> PoolSecurity:
+        return cls("pool-password", new_token("condor-pool-password"))
+
+    @classmethod
+    def host_based(cls) -> PoolSecurity:
+        return cls("host-based")
+
+    def apply(self, machine: Machine) -> None:
+        machine.with_env("JSV_CONDOR_SECURITY", self.name)
+        if self.password:
+            machine.with_env("JSV_POOL_PASSWORD", self.password)
+
+
+class CondorNode(Machine):
+    """One node of the pool; ``role`` is ``cm``, ``execute`` or ``none`` (tools only, an outsider)."""
+
+    environment = "condor"
+
+    def __init__(self, role: str, alias: str, security: PoolSecurity, variant: str = "", **env: str) -> None:
+        super().__init__(variant or f"{role}_{security.name}", alias)
+        self.role = role
+        self.with_env("JSV_CONDOR_ROLE", role)
+        security.apply(self)
+        for key, value in env.items():
+            self.with_env(key, value)
+
+    def is_ready(self) -> bool:
+        if "configured" not in self.logs_text():
+            return False
+        return self.role == "none" or self.run("pgrep -x condor_master").exit_code == 0
+
+    def read_versions(self) -> dict[str, str]:
+        found = super().read_versions()
+        found["condor"] = self.run("dpkg-query -W -f '${Version}' condor").stdout
+        return found
+
+
+class CondorSubmitHub(JupyterHub):
+    """The submit node: a schedd plus JupyterHub spawning notebooks with batchspawner's CondorSpawner."""
+
+    environment = "condor"
+
+    def __init__(self, variant: str, security: PoolSecurity, alias: str = "submit", **env: str) -> None:
+        super().__init__(variant, alias)
+        self.with_env("JSV_CONDOR_ROLE", "submit")
+        security.apply(self)
+        for key, value in env.items():
+            self.with_env(key, value)
+        self.with_config(
+            "c.JupyterHub.spawner_class = 'batchspawner.CondorSpawner'",
+            "c.JupyterHub.hub_bind_url = 'http://0.0.0.0:8081'",
+            f"c.JupyterHub.hub_connect_url = 'http://{alias}:8081'",
+            "c.Spawner.ip = '0.0.0.0'",
+            # absolute paths: sudo resets PATH (secure_path), so the job's PATH lacks the venv
+            "c.Spawner.cmd = ['/opt/jupyterhub/bin/jupyterhub-singleuser']",
+            "c.CondorSpawner.batchspawner_singleuser_cmd = '/opt/jupyterhub/bin/batchspawner-singleuser'",
+            "c.Spawner.http_timeout = 120",
+            "c.Spawner.start_timeout = 180",
+            "c.CondorSpawner.req_memory = '256'",
+            "c.CondorSpawner.req_nprocs = '1'",
+        )
+
+    def with_internal_ssl(self) -> CondorSubmitHub:
+        """internal_ssl across hosts: certificate names for the submit and execute nodes, https URLs."""
+        return self.with_config(
+            "c.JupyterHub.internal_ssl = True",
+            "c.JupyterHub.hub_bind_url = 'https://0.0.0.0:8081'",
+            f"c.JupyterHub.hub_connect_url = 'https://{self.alias}:8081'",
+            f"c.JupyterHub.trusted_alt_names = ['DNS:{self.alias}']",
+            "c.Spawner.ssl_alt_names = ['DNS:jupyter-node', 'DNS:worker']",
+        )
+
+    def with_firewall(self) -> CondorSubmitHub:
+        """nftables on the submit node: the hub's port 8081 only from jupyter-node (needs NET_ADMIN)."""
+        self.with_kwargs(cap_add=["NET_ADMIN"])
+        self.with_env("JSV_FIREWALL", "1")
+        return self
+
+    def condor_q(self, *args: str, user: str = "root") -> CommandResult:
+        return self.run(["condor_q", *args], user=user)
+
+    def read_versions(self) -> dict[str, str]:
+        script = (
+            "import json, importlib.metadata as m;"
+            "print(json.dumps({p: m.version(p) for p in ['jupyterhub', 'jupyter_server', 'batchspawner']}))"
+        )
+        found = json.loads(self.run(["/opt/jupyterhub/bin/python", "-c", script]).stdout)
+        found["debian"] = self.run("cat /etc/debian_version").stdout.strip()
+        found["condor"] = self.run("dpkg-query -W -f '${Version}' condor").stdout
+        return found
+
+
+class CondorPool:
+    """cm, submit (with the hub), worker and jupyter-node, started on ``lab``."""
+
+    def __init__(self, lab: Lab, submit: CondorSubmitHub, security: PoolSecurity, **execute_env: str) -> None:
+        self.lab = lab
+        self.security = security
+        self.cm = lab.start(CondorNode("cm", "cm", security))
+        self.worker = lab.start(CondorNode("execute", "worker", security, **execute_env))
+        self.jupyter_node = lab.start(
+            CondorNode("execute", "jupyter-node", security, JSV_JUPYTER_NODE="1", **execute_env)
+        )
+        self.submit = lab.start(submit)
+        self.wait_for_slots(2)
+
+    def wait_for_slots(self, count: int, timeout: float = 120) -> None:
+        """Until ``count`` execute nodes have advertised themselves to the collector."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            names = self.cm.run("condor_status -af Machine").stdout.split()
+            if len(set(names)) >= count:
+                return
+            time.sleep(1)
+        raise EnvironmentTimeout(
+            f"pool on {self.lab.name}: fewer than {count} execute nodes after {timeout:.0f}s; "
+            f"collector log: {self.cm.run('tail -n 5 /var/log/condor/CollectorLog').stdout}"
+        )
+
+    def submit_job(self, user: str, description: str) -> str:
+        """``condor_submit`` as ``user`` on the submit node; returns the cluster id."""
+        self.submit.put_file(f"/tmp/{user}.sub", description, 0o644)
+        ran = self.submit.run(f"cd /tmp && condor_submit /tmp/{user}.sub", user=user)
+        if "submitted to cluster" not in ran.stdout:
+            raise RuntimeError(f"condor_submit as {user} failed: {ran.stdout} {ran.stderr}")
+        return ran.stdout.split("submitted to cluster")[1].strip().rstrip(".")
+
+    def job_ad(self, cluster: str, *attributes: str) -> dict[str, Any]:
+        """Attributes of a job from the queue or, once it left, the history."""
+        for command in ("condor_q", "condor_history"):
+            ran = self.submit.run([command, cluster, "-json", "-attributes", ",".join(attributes)])
+            try:
+                ads = json.loads(ran.stdout or "[]")
+            except ValueError:
+                ads = []
+            if ads:
+                return ads[0]
+        return {}

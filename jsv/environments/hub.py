@@ -1,0 +1,176 @@
+"""JupyterHub (``containers/hub``): hub, configurable-http-proxy and users' servers in one machine.
+
+Local users ``alice``, ``bob`` and ``carol`` log in with passwords generated per
+hub (registered secrets, set by ``chpasswd`` at start); ``mallory`` is another
+ordinary local user.  The runbook itself talks to the hub's REST API as a
+service called ``runbook`` whose token lives only in the hub's environment
+(``$JSV_RUNBOOK_TOKEN``), so commands on the page show the variable, not the
+token.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any, Self
+
+from jsv.environments.machine import CommandResult, Machine
+from jsv.errors import EnvironmentTimeout
+from jsv.redaction import new_token
+
+PORT = 8000
+USERS = ("alice", "bob", "carol")
+CONFIG_PATH = "/etc/jupyterhub/jupyterhub_config.py"
+READY_MARKER = "JupyterHub is now running at"
+RUNBOOK_SCOPES = ["admin:users", "admin:servers", "admin:auth_state", "tokens", "read:hub", "list:users"]
+
+# The lab's plumbing, identical on every hub of the guide (not part of any fix).
+LAB_CONFIG = f"""\
+import os
+c.JupyterHub.bind_url = 'http://:{PORT}'
+c.JupyterHub.cookie_secret_file = '/srv/jupyterhub/jupyterhub_cookie_secret'
+c.JupyterHub.db_url = 'sqlite:////srv/jupyterhub/jupyterhub.sqlite'
+c.Authenticator.allowed_users = {set(USERS)!r}
+c.Spawner.cmd = ['/opt/jupyterhub/bin/jupyterhub-singleuser']
+c.Spawner.http_timeout = 60
+"""
+
+
+class JupyterHub(Machine):
+    """``jupyterhub`` in a container, configured by ``jupyterhub_config.py`` lines.
+
+    >>> hub = JupyterHub("hardened").with_config("c.JupyterHub.internal_ssl = True")  # doctest: +SKIP
+    >>> hub = lab.start(hub)  # doctest: +SKIP
+    >>> hub.spawn("alice")  # doctest: +SKIP
+    """
+
+    environment = "hub"
+
+    def __init__(self, variant: str, alias: str = "hub", **kwargs: Any) -> None:
+        super().__init__(variant, alias, **kwargs)
+        prefix = f"{alias}-{variant}"
+        self.passwords = {user: new_token(f"{prefix}-{user}-password", 12) for user in USERS}
+        self.runbook_token = new_token(f"{prefix}-runbook-token")
+        self.proxy_token = new_token(f"{prefix}-proxy-token")
+        self.scheme, self.port = "http", PORT
+        self._config: list[str] = []
+        self._roles: list[dict[str, Any]] = [
+            {"name": "runbook", "scopes": RUNBOOK_SCOPES, "services": ["runbook"]}
+        ]
+        self._services: list[str] = ["{'name': 'runbook', 'api_token': os.environ['JSV_RUNBOOK_TOKEN']}"]
+        self.with_env("JSV_PASSWORDS", "\n".join(f"{u}:{p}" for u, p in self.passwords.items()))
+        self.with_env("JSV_RUNBOOK_TOKEN", self.runbook_token)
+        self.with_env("CONFIGPROXY_AUTH_TOKEN", self.proxy_token)
+        self.with_ready_timeout(120)
+
+    # -- configuration (chainable) ---------------------------------------------------
+    def with_config(self, *lines: str) -> Self:
+        """Lines of ``jupyterhub_config.py`` (after the lab's plumbing)."""
+        self._config.extend(lines)
+        return self
+
+    def with_role(self, name: str, scopes: list[str], **members: list[str]) -> Self:
+        """An RBAC role in ``c.JupyterHub.load_roles`` (members: users=, groups=, services=)."""
+        self._roles.append({"name": name, "scopes": scopes, **members})
+        return self
+
+    def with_service(self, definition: str) -> Self:
+        """One entry of ``c.JupyterHub.services``, as Python source."""
+        self._services.append(definition)
+        return self
+
+    def as_hub_user(self, sudoers: str) -> Self:
+        """Run the hub as the unprivileged ``jupyterhub`` with sudospawner and a sudo rule.
+
+        ``sudoers`` names a rule in ``containers/hub/etc/jupyterhub/sudoers/``.
+        """
+        self.with_env("JSV_HUB_USER", "jupyterhub").with_env("JSV_SUDOERS", sudoers)
+        return self.with_config(
+            "c.JupyterHub.spawner_class = 'sudospawner.SudoSpawner'",
+            "c.SudoSpawner.sudospawner_path = '/opt/jupyterhub/bin/sudospawner'",
+        )
+
+    def with_tls_front(self) -> Self:
+        """nginx terminating TLS on 443 (HSTS, port 80 redirects) in front of the proxy."""
+        self.scheme, self.port = "https", 443
+        return self.with_env("JSV_NGINX", "1")
+
+    def with_fail2ban(self) -> Self:
+        """fail2ban watching the hub's log; bans need CAP_NET_ADMIN in the container."""
+        self.with_kwargs(cap_add=["NET_ADMIN"])
+        return self.with_env("JSV_FAIL2BAN", "1")
+
+    def _configure(self) -> None:
+        roles = ",\n    ".join(repr(role) for role in self._roles)
+        services = ",\n    ".join(self._services)
+        config = (
+            LAB_CONFIG
+            + f"c.JupyterHub.services = [\n    {services},\n]\n"
+            + f"c.JupyterHub.load_roles = [\n    {roles},\n]\n"
+            + "\n".join(self._config)
+            + "\n"
+        )
+        self.with_copy_into_container(config.encode(), CONFIG_PATH, 0o644)
+
+    # -- readiness -------------------------------------------------------------------
+    def is_ready(self) -> bool:
+        return READY_MARKER in self.logs_text()
+
+    # -- the hub's REST API, as the runbook service ------------------------------------
+    def api(
+        self, path: str, method: str = "GET", body: Any = None, token_var: str = "JSV_RUNBOOK_TOKEN"
+    ) -> tuple[int, Any, CommandResult]:
+        """Call ``/hub/api/<path>`` from inside the hub's machine; returns (status, JSON, command)."""
+        data = f" -H 'Content-Type: application/json' -d '{json.dumps(body)}'" if body is not None else ""
+        ran = self.run(
+            f'curl -s -X {method} -H "Authorization: token ${token_var}"{data} '
+            f"-w '\\n%{{http_code}}' http://127.0.0.1:{PORT}/hub/api/{path.lstrip('/')}"
+        )
+        text, _, code = ran.stdout.rpartition("\n")
+        try:
+            payload = json.loads(text) if text.strip() else None
+        except ValueError:
+            payload = text
+        return (int(code) if code.isdigit() else 0), payload, ran
+
+    def spawn(self, user: str, timeout: float = 90) -> dict[str, Any]:
+        """Start ``user``'s default server through the API and wait until the hub says it is ready."""
+        status, payload, _ = self.api(f"users/{user}/server", "POST")
+        if status not in {201, 202, 400}:  # 400: already running
+            raise EnvironmentTimeout(f"{self.name}: spawning {user}'s server answered {status}: {payload}")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            _, model, _ = self.api(f"users/{user}")
+            server = (model or {}).get("servers", {}).get("", {})
+            if server.get("ready"):
+                return server
+            time.sleep(0.5)
+        raise EnvironmentTimeout(
+            f"{user}'s server on {self.name} ({self.variant}) not ready after {timeout:.0f}s; "
+            f"last log lines: {self.log_tail()}"
+        )
+
+    # -- accessors -------------------------------------------------------------------
+    def url(self, path: str = "/") -> str:
+        """The URL of ``path`` from another machine on the lab network."""
+        default_port = {"http": 80, "https": 443}[self.scheme]
+        port = "" if self.port == default_port else f":{self.port}"
+        return f"{self.scheme}://{self.alias}{port}{path}"
+
+    def describe(self) -> str:
+        return "\n".join(self._config) or "defaults (the lab's plumbing only)"
+
+    def read_versions(self) -> dict[str, str]:
+        script = (
+            "import json, importlib.metadata as m;"
+            "print(json.dumps({p: m.version(p) for p in ['jupyterhub', 'jupyter_server',"
+            "'jupyterhub-ldapauthenticator', 'oauthenticator', 'sudospawner',"
+            "'jupyterhub-idle-culler', 'tornado']}))"
+        )
+        found = json.loads(self.run(["/opt/jupyterhub/bin/python", "-c", script]).stdout)
+        found.update(super().read_versions())
+        query = "dpkg-query -W -f '${Package}=${Version}\\n' node-configurable-http-proxy nginx fail2ban sudo"
+        for line in self.run(query).stdout.splitlines():
+            name, _, version = line.partition("=")
+            found[name] = version
+        return found
