@@ -9,7 +9,6 @@ configured by ``start-condor``.
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +16,7 @@ from jsv.environments.hub import JupyterHub
 from jsv.environments.lab import Lab
 from jsv.environments.machine import CommandResult, Machine
 from jsv.errors import EnvironmentTimeout
+from jsv.polling import poll_until
 from jsv.redaction import new_token
 
 
@@ -136,12 +136,13 @@ class CondorPool:
 
     def wait_for_slots(self, count: int, timeout: float = 120) -> None:
         """Until ``count`` execute nodes have advertised themselves to the collector."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            names = self.cm.run("condor_status -af Machine").stdout.split()
-            if len(set(names)) >= count:
-                return
-            time.sleep(1)
+        machines = poll_until(
+            lambda: set(self.cm.run("condor_status -af Machine").stdout.split()),
+            lambda names: len(names) >= count,
+            timeout=timeout,
+        )
+        if machines.met:
+            return
         raise EnvironmentTimeout(
             f"pool on {self.lab.name}: fewer than {count} execute nodes after {timeout:.0f}s; "
             f"collector log: {self.cm.run('tail -n 5 /var/log/condor/CollectorLog').stdout}"

@@ -11,11 +11,11 @@ token.
 from __future__ import annotations
 
 import json
-import time
 from typing import Any, Self
 
 from jsv.environments.machine import CommandResult, Machine
 from jsv.errors import EnvironmentTimeout
+from jsv.polling import poll_until
 from jsv.redaction import new_token
 
 PORT = 8000
@@ -138,13 +138,14 @@ class JupyterHub(Machine):
         status, payload, _ = self.api(f"users/{user}/server", "POST")
         if status not in {201, 202, 400}:  # 400: already running
             raise EnvironmentTimeout(f"{self.name}: spawning {user}'s server answered {status}: {payload}")
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            _, model, _ = self.api(f"users/{user}")
-            server = (model or {}).get("servers", {}).get("", {})
-            if server.get("ready"):
-                return server
-            time.sleep(0.5)
+        server = poll_until(
+            lambda: (self.api(f"users/{user}")[1] or {}).get("servers", {}).get("", {}),
+            lambda model: bool(model.get("ready")),
+            timeout=timeout,
+            interval=0.5,
+        )
+        if server.met:
+            return server.value
         raise EnvironmentTimeout(
             f"{user}'s server on {self.name} ({self.variant}) not ready after {timeout:.0f}s; "
             f"last log lines: {self.log_tail()}"

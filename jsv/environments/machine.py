@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import shlex
 import tarfile
-import time
 from dataclasses import dataclass
 from typing import Any, Self
 
@@ -24,6 +23,7 @@ from jsv.environments import resources
 from jsv.errors import EnvironmentTimeout, last_lines
 from jsv.images import ensure_image
 from jsv.labels import labels
+from jsv.polling import poll_until
 
 DEFAULT_READY_TIMEOUT = 90.0
 DEFAULT_COMMAND_TIMEOUT = 60
@@ -62,6 +62,7 @@ class Machine(DockerContainer):
         self._ready_timeout = DEFAULT_READY_TIMEOUT
         self._versions: dict[str, str] | None = None
         self.extra_aliases: list[str] = []
+        self.restarts = 0
 
     # -- configuration (chainable) ---------------------------------------------------
     def with_ready_timeout(self, seconds: float) -> Self:
@@ -90,6 +91,17 @@ class Machine(DockerContainer):
             raise
         return self
 
+    def restart(self) -> Self:
+        """Restart the container (its files persist) and wait until it is ready again.
+
+        Subclasses whose readiness is read from the log count :attr:`restarts`:
+        the log keeps the lines of every earlier start.
+        """
+        self.restarts += 1
+        self._container.restart(timeout=10)
+        self.wait_until_ready()
+        return self
+
     def remove_now(self) -> None:
         resources.untrack(self)
         if self._container is not None:
@@ -104,20 +116,23 @@ class Machine(DockerContainer):
 
     def wait_until_ready(self) -> None:
         """Subclasses override :meth:`is_ready`; this polls it until the ready timeout."""
-        deadline = time.monotonic() + self._ready_timeout
-        while not self.is_ready():
-            self._container.reload()
-            if self._container.status not in {"created", "running"}:
-                raise EnvironmentTimeout(
-                    f"container {self.name} ({self.image}, {self.variant}) exited "
-                    f"before it was ready; last log lines: {self.log_tail()}"
-                )
-            if time.monotonic() > deadline:
-                raise EnvironmentTimeout(
-                    f"container {self.name} ({self.image}, {self.variant}) not ready "
-                    f"after {self._ready_timeout:.0f}s; last log lines: {self.log_tail()}"
-                )
-            time.sleep(0.25)
+        ready = poll_until(self._ready_unless_exited, bool, timeout=self._ready_timeout, interval=0.25)
+        if not ready.met:
+            raise EnvironmentTimeout(
+                f"container {self.name} ({self.image}, {self.variant}) not ready "
+                f"after {self._ready_timeout:.0f}s; last log lines: {self.log_tail()}"
+            )
+
+    def _ready_unless_exited(self) -> bool:
+        if self.is_ready():
+            return True
+        self._container.reload()
+        if self._container.status not in {"created", "running"}:
+            raise EnvironmentTimeout(
+                f"container {self.name} ({self.image}, {self.variant}) exited "
+                f"before it was ready; last log lines: {self.log_tail()}"
+            )
+        return False
 
     def is_ready(self) -> bool:
         return True

@@ -69,7 +69,7 @@ class JupyterServer(Machine):
 
     # -- readiness -------------------------------------------------------------------
     def is_ready(self) -> bool:
-        return READY_MARKER in self.logs_text()
+        return self.logs_text().count(READY_MARKER) > self.restarts
 
     # -- accessors -------------------------------------------------------------------
     def describe(self) -> str:

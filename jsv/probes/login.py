@@ -16,7 +16,7 @@ from jsv.redaction import MIN_LENGTH, register
 LOGIN = """rm -f {jar}; curl -sk -c {jar} -o /dev/null {base}{path}
 xsrf=$(awk '$6=="_xsrf" {{print $7}}' {jar})
 curl -sk -b {jar} -c {jar} -o /dev/null -w 'POST {path}: %{{http_code}}\\n' \\
-     --data-urlencode "_xsrf=$xsrf"{username} --data-urlencode "password={password}" {base}{path}"""
+     --data-urlencode "_xsrf=$xsrf"{fields} --data-urlencode "password={password}" {base}{path}"""
 
 LANDING_FORMAT = "'%{http_code} %{url_effective}\\n'"  # curl -w: status and final URL
 
@@ -29,14 +29,18 @@ def form_login(
     *,
     username: str | None = None,
     path: str = "/login",
+    new_password: str | None = None,
 ) -> CommandResult:
     """GET the login page (for the _xsrf cookie), then POST the password (or token) with it.
 
-    A hub's form also takes a ``username`` (``path="/hub/login"``).
+    A hub's form also takes a ``username`` (``path="/hub/login"``); a Jupyter
+    server's form a ``new_password`` next to the token.
     """
-    field = f' --data-urlencode "username={username}"' if username else ""
+    fields = f' --data-urlencode "username={username}"' if username else ""
+    if new_password:
+        fields += f' --data-urlencode "new_password={new_password}"'
     ran = client.run(
-        LOGIN.format(base=base.rstrip("/"), path=path, password=password, jar=jar, username=field)
+        LOGIN.format(base=base.rstrip("/"), path=path, password=password, jar=jar, fields=fields)
     )
     register_jar(client, jar)
     return ran
