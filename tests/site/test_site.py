@@ -115,6 +115,12 @@ def test_coverage_page_lists_every_source_id(build_dir, ledger):
         assert set(record["sources"]) <= known, record["id"]
 
 
+def test_every_uncovered_source_id_says_why(ledger):
+    covered = {source for record in ledger["claims"] for source in record["sources"]}
+    for item in load_catalogue()["recommendations"]:
+        assert item["id"] in covered or item.get("finding"), f"{item['id']}: no claim and no finding"
+
+
 def test_no_generated_secret_anywhere_in_the_build(build_dir):
     secrets = recorded_secrets(ROOT / ".jsv" / "secrets" / "generated.txt")
     assert len(secrets) >= 10, "the build registered no secrets: redaction is untested"
