@@ -53,6 +53,7 @@ class JupyterHub(Machine):
         self.runbook_token = new_token(f"{prefix}-runbook-token")
         self.proxy_token = new_token(f"{prefix}-proxy-token")
         self.scheme, self.port = "http", PORT
+        self._proxy_scheme = "http"  # of the proxy's public port, which api() calls from inside
         self._config: list[str] = []
         self._roles: list[dict[str, Any]] = [
             {"name": "runbook", "scopes": RUNBOOK_SCOPES, "services": ["runbook"]}
@@ -95,6 +96,14 @@ class JupyterHub(Machine):
         self.scheme, self.port = "https", 443
         return self.with_env("JSV_NGINX", "1")
 
+    def with_own_tls(self) -> Self:
+        """JupyterHub's own TLS (``ssl_cert``/``ssl_key``): the proxy serves HTTPS on its public port."""
+        self.scheme = self._proxy_scheme = "https"
+        return self.with_env("JSV_HUB_TLS", self.alias).with_config(
+            "c.JupyterHub.ssl_cert = '/srv/jupyterhub/tls/hub.crt'",
+            "c.JupyterHub.ssl_key = '/srv/jupyterhub/tls/hub.key'",
+        )
+
     def with_fail2ban(self) -> Self:
         """fail2ban watching the hub's log; bans need CAP_NET_ADMIN in the container."""
         self.with_kwargs(cap_add=["NET_ADMIN"])
@@ -123,8 +132,8 @@ class JupyterHub(Machine):
         """Call ``/hub/api/<path>`` from inside the hub's machine; returns (status, JSON, command)."""
         data = f" -H 'Content-Type: application/json' -d '{json.dumps(body)}'" if body is not None else ""
         ran = self.run(
-            f'curl -s -X {method} -H "Authorization: token ${token_var}"{data} '
-            f"-w '\\n%{{http_code}}' http://127.0.0.1:{PORT}/hub/api/{path.lstrip('/')}"
+            f'curl -sk -X {method} -H "Authorization: token ${token_var}"{data} '
+            f"-w '\\n%{{http_code}}' {self._proxy_scheme}://127.0.0.1:{PORT}/hub/api/{path.lstrip('/')}"
         )
         text, _, code = ran.stdout.rpartition("\n")
         try:
