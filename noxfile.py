@@ -34,10 +34,13 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
-    """ruff check and format check."""
+    """ruff check and format check; pyflakes checks on the runbooks' code cells."""
     session.install("-c", "constraints.txt", "ruff")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+    cells = session.create_tmp() + "/runbook-code"
+    session.run("python", "bin/runbook-code", cells)
+    session.run("ruff", "check", "--no-cache", "--select", "F", "--output-format", "concise", cells)
 
 
 @nox.session(python=PYTHON)
