@@ -8,7 +8,7 @@ project = "Jupyter Security, Verified"
 author = "Jupyter Security, Verified contributors"
 copyright = "2026, " + author
 
-extensions = ["myst_nb", "sphinx.ext.graphviz", "jsv.site"]
+extensions = ["myst_nb", "sphinx.ext.graphviz", "sphinx_copybutton", "jsv.site"]
 root_doc = "index"
 exclude_patterns = [
     "_build",
@@ -23,11 +23,15 @@ exclude_patterns = [
     "jsv",
     "**/.ipynb_checkpoints",
     ".ci",
+    "SECURITY.md",
 ]
 html_theme = "sphinx_book_theme"
 html_title = project
 html_static_path = ["jsv/site/static"]
 html_theme_options = {"show_toc_level": 2, "use_download_button": True}
+# The theme's light/dark switch starts from this mode; left empty, the first visit logs
+# "Got invalid theme mode" in the browser console (tests/site/test_browser.py).
+html_context = {"default_mode": "auto"}
 myst_enable_extensions = ["colon_fence", "deflist", "fieldlist"]
 myst_heading_anchors = 3
 
@@ -46,3 +50,7 @@ graphviz_output_format = "svg"
 suppress_warnings = ["mystnb.unknown_mime_type"]
 graphviz_dot = str(Path(__file__).parent / "bin" / "dot")  # dot runs in the net-client image
 os.environ.setdefault("JSV_PYTHON", sys.executable)
+# Copy buttons on code blocks; a console fix copies without its "$ " prompts.
+copybutton_prompt_text = r"\$ "
+copybutton_prompt_is_regexp = True
+copybutton_only_copy_prompt_lines = False

@@ -1,4 +1,4 @@
-"""Command line: ``python -m jsv {preflight,images,site,sweep,clean}``.
+"""Command line: ``python -m jsv {preflight,images,site,page,claims,sweep,clean}``.
 
 ``site`` is what ``nox -s docs`` runs: check Docker, build the images, run
 Sphinx (which executes the runbooks), and remove every container and network
@@ -52,7 +52,7 @@ def build_images() -> dict[str, str]:
 def build_site(builddir: str, fresh: bool, extra: list[str], source: Path = ROOT) -> int:
     from jsv.environments.resources import leftovers, sweep
     from jsv.labels import RUN_ID_ENV
-    from jsv.redaction import SECRETS_FILE_ENV
+    from jsv.redaction import LEAKS_FILE_ENV, SECRETS_FILE_ENV, SITE_SOURCE_ENV, RecordedRedactor
 
     preflight()
     build_images()
@@ -61,11 +61,16 @@ def build_site(builddir: str, fresh: bool, extra: list[str], source: Path = ROOT
         **os.environ,
         RUN_ID_ENV: run,
         SECRETS_FILE_ENV: str(SECRETS_FILE),
+        LEAKS_FILE_ENV: str(leaks_file()),
+        SITE_SOURCE_ENV: str(Path(source).resolve()),
         "TESTCONTAINERS_RYUK_DISABLED": "true",
         "PYTHONUNBUFFERED": "1",
     }
-    if fresh and SECRETS_FILE.exists():
-        SECRETS_FILE.unlink()
+    if fresh:
+        SECRETS_FILE.unlink(missing_ok=True)
+        leaks_file().unlink(missing_ok=True)
+    # ipykernel copies fd-level output of a cell to the kernel's own stdout, which is ours
+    redact_line = RecordedRedactor(SECRETS_FILE)
     command = [
         sys.executable,
         "-m",
@@ -94,7 +99,8 @@ def build_site(builddir: str, fresh: bool, extra: list[str], source: Path = ROOT
     previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM)}
     last_error, crash_log = "", ""
     try:
-        for line in process.stdout:
+        for raw in process.stdout:
+            line = redact_line(raw)
             sys.stdout.write(line)
             if line.strip().startswith("/") and "sphinx-err-" in line:
                 crash_log = line.strip()
@@ -114,14 +120,51 @@ def build_site(builddir: str, fresh: bool, extra: list[str], source: Path = ROOT
         left = leftovers(run)
         if left:
             print(f"error: run {run} left {', '.join(left)}", file=sys.stderr)
+    leaked = _report_leaks(source)
     if code != 0:
         reason = (
             last_error
-            or _error_from_crash_log(crash_log)
+            or redact_line(_error_from_crash_log(crash_log))
             or f"sphinx-build exited with {code}; see the output above"
         )
         print(f"error: site build failed: {reason}", file=sys.stderr)
-    return code
+        return code
+    scanned = _scan_for_secrets(builddir)
+    return 1 if leaked or scanned else 0
+
+
+def leaks_file() -> Path:
+    """Where the kernels record the secrets cells wrote below ``sys.stdout`` (beside the secrets)."""
+    return SECRETS_FILE.with_name("leaks.txt")
+
+
+def _report_leaks(source: Path) -> int:
+    """One line per secret a cell of ``source`` wrote below ``sys.stdout`` (:func:`leaks_file`).
+
+    The kernel redacted each of them; the build fails anyway, so the cell gets fixed.
+    Returns the number of such leaks.
+    """
+    from jsv.redaction import pending_leaks
+
+    leaks = pending_leaks(leaks_file(), source)
+    for leak in leaks:
+        print(leak.error_line(source), file=sys.stderr)
+    return len(leaks)
+
+
+def _scan_for_secrets(builddir: str) -> int:
+    """Search everything under ``builddir`` for every value of :data:`SECRETS_FILE`: 1 on any hit.
+
+    One line per hit names the file and the secret's label (:mod:`jsv.secret_scan`).
+    """
+    from jsv.redaction import recorded_labelled_secrets
+    from jsv.secret_scan import scan_tree
+
+    result = scan_tree(builddir, recorded_labelled_secrets(SECRETS_FILE))
+    print(result.summary(), flush=True)
+    for line in result.error_lines(builddir):
+        print(line, file=sys.stderr)
+    return 0 if result.clean else 1
 
 
 def _error_from_crash_log(path: str) -> str:
@@ -171,6 +214,9 @@ def main(argv: list[str] | None = None) -> int:
     site.add_argument("--builddir", default="_build")
     site.add_argument("--source", default=str(ROOT), help="Sphinx source dir (tests use fixtures)")
     site.add_argument("sphinx_args", nargs="*")
+    page_cmd = sub.add_parser("page", help="execute one runbook page and summarise its claims")
+    page_cmd.add_argument("path", help="runbooks/<area>/<page>.md")
+    sub.add_parser("claims", help="list the claim registry (validates every claims file)")
     sweep_cmd = sub.add_parser("sweep", help="remove containers/networks/volumes by label")
     sweep_cmd.add_argument("--run", default=None, help="only those of one run id")
     clean_cmd = sub.add_parser("clean", help="sweep, remove project images and build output")
@@ -185,6 +231,21 @@ def main(argv: list[str] | None = None) -> int:
             build_images()
         elif args.command == "site":
             return build_site(args.builddir, args.fresh, args.sphinx_args, Path(args.source))
+        elif args.command == "page":
+            from jsv.page_runner import run_page, summary
+
+            preflight()
+            build_images()
+            run = run_page(Path(args.path).resolve())
+            print(summary(run))
+            return 1 if run.error or any(r.status == "failed" for r in run.records) else 0
+        elif args.command == "claims":
+            from jsv.claims.registry import load_registry
+
+            registry = load_registry(ROOT)
+            for claim_id, claim in sorted(registry.claims.items()):
+                print(f"{claim_id}\t{claim.severity}\t{claim.fix.place}\t{claim.title}")
+            print(f"{len(registry.claims)} claims in {len(set(registry.pages.values()))} pages")
         elif args.command == "sweep":
             from jsv.environments.resources import sweep
 

@@ -26,6 +26,10 @@ class EnvironmentTimeout(JsvError):
     """A container did not become ready; the message carries its last log lines."""
 
 
+class ConfigurationError(JsvError):
+    """A fix cannot be applied where it says it goes, or a shell fix failed."""
+
+
 class RunbookTimeout(JsvError):
     """A runbook cell ran too long; the message names the live containers."""
 

@@ -13,9 +13,10 @@ from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
-from jsv.claims.model import CLAIM_ID, SOURCE_ID
+from jsv.claims.model import CLAIM_ID, SEVERITIES, SOURCE_ID
+from jsv.claims.record import ClaimRecord
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 STATUSES = {"verified", "failed", "static", "skipped"}
 CONTROL_RESULTS = {
     "failed-as-expected",
@@ -39,6 +40,9 @@ REQUIRED = {
     "evidence": str,
     "seconds": (int, float),
     "fix": dict,
+    "fix_applied": bool,
+    "fix_reason": str,
+    "severity": str,
     "page": str,
 }
 
@@ -55,6 +59,13 @@ def validate_record(record: dict[str, Any]) -> list[str]:
         return problems
     if not CLAIM_ID.match(record["id"]):
         problems.append(f"bad id {record['id']!r}")
+    if record["severity"] not in SEVERITIES:
+        problems.append(f"bad severity {record['severity']!r}")
+    if not record["fix_applied"] and not record["fix_reason"]:
+        problems.append("fix not applied without a reason in fix_reason")
+    for key in ("component", "file", "code"):
+        if not record["fix"].get(key):
+            problems.append(f"fix without {key}")
     if record["status"] not in STATUSES:
         problems.append(f"bad status {record['status']!r}")
     if record["negative_control"] not in CONTROL_RESULTS:
@@ -74,27 +85,34 @@ def validate_record(record: dict[str, Any]) -> list[str]:
     return problems
 
 
-def build_ledger(records: list[dict[str, Any]], pages: dict[str, float] | None = None) -> dict[str, Any]:
+def build_ledger(records: list[ClaimRecord], pages: dict[str, float] | None = None) -> dict[str, Any]:
     """The published ledger document for ``records`` (sorted by area and id)."""
-    ordered = sorted(records, key=lambda r: (r["area"], r["id"]))
-    by_status = Counter(r["status"] for r in ordered)
+    ordered = sorted(records, key=lambda r: (r.area, r.id))
+    by_status = Counter(r.status for r in ordered)
     by_area: dict[str, Counter] = {}
     for record in ordered:
-        by_area.setdefault(record["area"], Counter())[record["status"]] += 1
+        by_area.setdefault(record.area, Counter())[record.status] += 1
+    verified = [r for r in ordered if r.status == "verified"]
+    applied_verified = sum(1 for r in verified if r.fix.applied)
     return {
         "schema_version": SCHEMA_VERSION,
         "generated": datetime.now(UTC).isoformat(timespec="seconds"),
-        "totals": {"claims": len(ordered), **dict(sorted(by_status.items()))},
+        "totals": {
+            "claims": len(ordered),
+            **dict(sorted(by_status.items())),
+            "fix_applied": sum(1 for r in ordered if r.fix.applied),
+            "verified_with_fix_applied": round(applied_verified / len(verified), 3) if verified else 0.0,
+        },
         "areas": {area: dict(sorted(c.items())) for area, c in sorted(by_area.items())},
         "pages": {page: {"execution_seconds": seconds} for page, seconds in sorted((pages or {}).items())},
-        "claims": ordered,
+        "claims": [record.to_json() for record in ordered],
     }
 
 
-def source_coverage(records: list[dict[str, Any]]) -> dict[str, list[str]]:
+def source_coverage(records: list[ClaimRecord]) -> dict[str, list[str]]:
     """``{SEED id: [claim ids that cover it]}``."""
     coverage: dict[str, list[str]] = {}
     for record in records:
-        for source in record["sources"]:
-            coverage.setdefault(source, []).append(record["id"])
+        for source in record.sources:
+            coverage.setdefault(source, []).append(record.id)
     return {key: sorted(ids) for key, ids in coverage.items()}

@@ -3,22 +3,39 @@
 Everything a runbook shows goes through :func:`redact` (the claim cards, the
 transcripts) and the kernel's stdout/stderr are wrapped by
 :func:`install_output_filter`, so a token that slips into a ``print`` is
-replaced too.  Each registered value is also appended to a private file
-(``JSV_SECRETS_FILE``, mode 0600, outside ``_build/``) so that the test suite
-can scan the built site for the exact values of that build.
+replaced too.  :func:`install_kernel_filter` redacts every message the kernel
+sends, which also covers output written at the file-descriptor level
+(``os.write(1, ...)``, a subprocess inheriting stdout) that never passes
+through ``sys.stdout``.  Each registered value is also appended, with its label,
+to a private file (``JSV_SECRETS_FILE``, mode 0600, outside ``_build/``) so that
+every site build ends with an exact-value scan of its output
+(:mod:`jsv.secret_scan`).
+
+A secret the kernel filter finds in a ``stream`` message got there below
+``sys.stdout`` (the stream wrapper would have redacted it): it is redacted and the
+leak is recorded (label and cell, never the value) in ``JSV_LEAKS_FILE``, which
+fails the site build until the cell is fixed (:func:`pending_leaks`).  The build
+also passes its console output through :class:`RecordedRedactor`, because
+ipykernel copies fd-level output to the kernel's own stdout.
 """
 
 from __future__ import annotations
 
+import atexit
+import json
 import os
 import secrets as _secrets
 import sys
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 SECRETS_FILE_ENV = "JSV_SECRETS_FILE"
+LEAKS_FILE_ENV = "JSV_LEAKS_FILE"
+SITE_SOURCE_ENV = "JSV_SITE_SOURCE"  # the Sphinx source dir a leak record belongs to
 MIN_LENGTH = 6  # shorter values would redact ordinary words
+UNLABELLED = "unlabelled"  # the label of a value recorded before labels were (a bare value line)
 
 _registry: dict[str, str] = {}
 _lock = threading.Lock()
@@ -31,7 +48,7 @@ def register(value: str, label: str) -> str:
     with _lock:
         if value not in _registry:
             _registry[value] = label
-            _record(value)
+            _record(value, label)
     return value
 
 
@@ -42,12 +59,23 @@ def new_token(label: str, nbytes: int = 24) -> str:
 
 def redact(text: str) -> str:
     """``text`` with every registered secret replaced by ``«redacted:label»``."""
+    return redact_labels(text)[0]
+
+
+def redact_labels(text: str) -> tuple[str, set[str]]:
+    """:func:`redact` and the labels of the secrets it replaced."""
     with _lock:
-        items = sorted(_registry.items(), key=lambda kv: -len(kv[0]))
-    for value, label in items:
+        items = list(_registry.items())
+    return _replace(text, items)
+
+
+def _replace(text: str, items: list[tuple[str, str]]) -> tuple[str, set[str]]:
+    found = set()
+    for value, label in sorted(items, key=lambda kv: -len(kv[0])):
         if value in text:
             text = text.replace(value, f"«redacted:{label}»")
-    return text
+            found.add(label)
+    return text, found
 
 
 def redact_tree(value: Any) -> Any:
@@ -73,26 +101,101 @@ def forget_all() -> None:
         _registry.clear()
 
 
-def _record(value: str) -> None:
+def _record(value: str, label: str) -> None:
+    """Append ``label<TAB>value`` (one line per line of a multi-line value) to the secrets file."""
     path = os.environ.get(SECRETS_FILE_ENV)
     if not path:
         return
+    clean_label = " ".join(label.split()) or UNLABELLED
+    lines = [part for part in value.splitlines() if len(part) >= MIN_LENGTH] or [value]
     Path(path).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     with os.fdopen(fd, "a", encoding="utf-8") as handle:
-        handle.write(value + "\n")
+        handle.write("".join(f"{clean_label}\t{part}\n" for part in lines))
 
 
-def recorded_secrets(path: str | os.PathLike[str]) -> list[str]:
-    """The values recorded in a secrets file (one per line)."""
+@dataclass(frozen=True)
+class RecordedSecret:
+    """One line of the secrets file."""
+
+    label: str
+    value: str
+
+
+def recorded_labelled_secrets(path: str | os.PathLike[str]) -> list[RecordedSecret]:
+    """The (label, value) records of a secrets file, in file order.
+
+    A line is ``label<TAB>value``; a line without a tab (written before labels were
+    recorded) is a bare value, labelled :data:`UNLABELLED`.
+    """
     file = Path(path)
     if not file.is_file():
         return []
-    return [line for line in file.read_text(encoding="utf-8").splitlines() if line]
+    return _parse_records(file.read_text(encoding="utf-8"))
+
+
+def _parse_records(text: str) -> list[RecordedSecret]:
+    records = []
+    for line in text.splitlines():
+        if not line:
+            continue
+        label, tab, value = line.partition("\t")
+        records.append(RecordedSecret(label, value) if tab else RecordedSecret(UNLABELLED, line))
+    return records
+
+
+def recorded_secrets(path: str | os.PathLike[str]) -> list[str]:
+    """The values recorded in a secrets file (one per line), without their labels."""
+    return [record.value for record in recorded_labelled_secrets(path)]
+
+
+class RecordedRedactor:
+    """Redacts, in text of another process, every value recorded in a secrets file so far.
+
+    The site build passes each console line of Sphinx (and of the kernels it starts) through
+    one of these.  Values are registered while the build runs, so the file is read again
+    whenever its size or modification time changed (one ``stat`` per call); a last line
+    without its newline (a write in progress) waits for the next read.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self._path = Path(path)
+        self._stamp: tuple[int, int, int] | None = None
+        self._items: list[tuple[str, str]] = []
+
+    def _refresh(self) -> None:
+        try:
+            stat = os.stat(self._path)
+        except OSError:
+            self._stamp, self._items = None, []
+            return
+        stamp = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        if stamp == self._stamp:
+            return
+        try:
+            text = self._path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return
+        if not text.endswith("\n"):  # a write in progress: the size will change again
+            text = text[: text.rfind("\n") + 1]
+            stamp = (stamp[0], len(text.encode("utf-8")), -1)
+        self._stamp = stamp
+        values = {r.value: r.label for r in _parse_records(text) if len(r.value) >= MIN_LENGTH}
+        self._items = list(values.items())
+
+    def __call__(self, text: str) -> str:
+        self._refresh()
+        return _replace(text, self._items)[0] if self._items else text
 
 
 class RedactingStream:
-    """A text stream wrapper that redacts registered secrets line by line."""
+    """A text stream wrapper that redacts registered secrets line by line.
+
+    ``flush`` passes on an unfinished line except its end when that could be the start
+    of a registered secret (:func:`open_prefix_length`): ``print(a, end="", flush=True)``
+    then ``print(b)`` must not hand a secret ``a + b`` on in two halves.  :meth:`release`
+    (at the end of each runbook cell, and at exit) passes on everything.
+    """
 
     def __init__(self, inner: TextIO) -> None:
         self._inner = inner
@@ -107,6 +210,16 @@ class RedactingStream:
 
     def flush(self) -> None:
         if self._pending:
+            text = redact(self._pending)
+            cut = len(text) - open_prefix_length(text)
+            if cut:
+                self._inner.write(text[:cut])
+            self._pending = text[cut:]
+        self._inner.flush()
+
+    def release(self) -> None:
+        """Pass on all pending text, also a possible start of a secret, and flush."""
+        if self._pending:
             self._inner.write(redact(self._pending))
             self._pending = ""
         self._inner.flush()
@@ -119,5 +232,347 @@ def install_output_filter() -> None:
     """Wrap ``sys.stdout`` and ``sys.stderr`` so nothing printed can carry a secret."""
     if not isinstance(sys.stdout, RedactingStream):
         sys.stdout = RedactingStream(sys.stdout)  # type: ignore[assignment]
+        atexit.register(release_output)
     if not isinstance(sys.stderr, RedactingStream):
         sys.stderr = RedactingStream(sys.stderr)  # type: ignore[assignment]
+
+
+def release_output(*args: object) -> None:
+    """:meth:`RedactingStream.release` ``sys.stdout`` and ``sys.stderr`` (an IPython event hook)."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, RedactingStream):
+            try:
+                stream.release()
+            except (OSError, ValueError):  # pragma: no cover - a stream closed at exit
+                pass
+
+
+def open_prefix_length(text: str) -> int:
+    """Length of the longest end of ``text`` that is the start (not all) of a registered secret.
+
+    Text sent before the rest of such a secret arrives could publish part of it; the
+    kernel filter holds exactly this much back.
+    """
+    with _lock:
+        values = list(_registry)
+    if not values or not text:
+        return 0
+    longest = max(len(v) for v in values)
+    firsts = {v[0] for v in values}
+    for start in range(max(0, len(text) - longest + 1), len(text)):
+        if text[start] not in firsts:
+            continue
+        tail = text[start:]
+        if any(len(v) > len(tail) and v.startswith(tail) for v in values):
+            return len(text) - start
+    return 0
+
+
+@dataclass(frozen=True)
+class Leak:
+    """A secret a cell wrote below ``sys.stdout``, as recorded in the leaks file.
+
+    ``page`` is the source file of the page (absolute), when the kernel could tell;
+    ``directory`` the kernel's working directory (MyST-NB runs a page in its own
+    directory); ``line`` the line of the cell's code in ``page`` (a text page) or the
+    cell's number (a ``.ipynb`` page, ``cell`` true).
+    """
+
+    label: str
+    page: str | None
+    directory: str
+    line: int | None = None
+    cell: bool = False
+
+    def where(self, source: str | os.PathLike[str] | None = None) -> str:
+        """``runbooks/page.md:27`` (relative to ``source`` when under it), or the directory."""
+        if self.page is None:
+            return f"{_shown(self.directory, source)}/ (page not found)"
+        shown = _shown(self.page, source)
+        if self.line is None:
+            return shown
+        return f"{shown} cell {self.line}" if self.cell else f"{shown}:{self.line}"
+
+    def error_line(self, source: str | os.PathLike[str] | None = None) -> str:
+        return (
+            f"error: site build failed: {self.where(source)}: a cell wrote secret «{self.label}» "
+            "to its output at the file-descriptor level (os.write / subprocess); "
+            "redacted, but fix the cell (capture the output and pass it through redact())"
+        )
+
+
+def _shown(path: str, source: str | os.PathLike[str] | None) -> str:
+    if source is not None:
+        try:
+            return Path(path).resolve().relative_to(Path(source).resolve()).as_posix()
+        except ValueError:
+            pass
+    return path
+
+
+PAGE_SUFFIXES = (".md", ".ipynb", ".py", ".myst", ".txt", ".rst")
+
+
+def locate_cell(code: str, directory: str, page: str | None = None) -> tuple[str | None, int | None, bool]:
+    """The page (in ``directory``, or ``page`` itself) holding the cell ``code``, and where.
+
+    Returns ``(page, line, cell)``: the line of the code's first line in a text page
+    (``cell`` false) or the cell's number in a notebook (``cell`` true); ``line`` is
+    ``None`` when the code was not found (then ``page`` is ``page`` as given).
+    """
+    wanted = code.strip("\n")
+    if not wanted.strip():
+        return page, None, False
+    candidates = [Path(page)] if page else sorted(Path(directory).glob("*"))
+    for path in candidates:
+        if path.suffix not in PAGE_SUFFIXES or not path.is_file():
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if path.suffix == ".ipynb":
+            number = _notebook_cell(text, wanted)
+            if number is not None:
+                return str(path.resolve()), number, True
+            continue
+        at = text.find(wanted)
+        if at >= 0:
+            return str(path.resolve()), text.count("\n", 0, at) + 1, False
+    return page, None, False
+
+
+def _notebook_cell(text: str, code: str) -> int | None:
+    try:
+        cells = json.loads(text).get("cells", [])
+    except (ValueError, AttributeError):
+        return None
+    code_cells = [c for c in cells if isinstance(c, dict) and c.get("cell_type") == "code"]
+    for number, cell in enumerate(code_cells, start=1):
+        source = cell.get("source", "")
+        if ("".join(source) if isinstance(source, list) else str(source)).strip("\n") == code:
+            return number
+    return None
+
+
+def _append_leak_record(record: dict[str, Any]) -> None:
+    path = os.environ.get(LEAKS_FILE_ENV)
+    if not path:
+        return
+    record = {**record, "site": os.environ.get(SITE_SOURCE_ENV)}
+    Path(path).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(record, sort_keys=True) + "\n")
+
+
+def record_executed(page: str | None, directory: str) -> None:
+    """Note in the leaks file that ``page`` runs now: its leaks of earlier builds no longer count."""
+    _append_leak_record({"event": "executed", "page": page, "dir": directory})
+
+
+def record_leak(leak: Leak) -> None:
+    """Append ``leak`` to the leaks file (``JSV_LEAKS_FILE``, mode 0600); no value, only the label."""
+    _append_leak_record(
+        {
+            "event": "leak",
+            "label": leak.label,
+            "page": leak.page,
+            "dir": leak.directory,
+            "line": leak.line,
+            "cell": leak.cell,
+        }
+    )
+
+
+def pending_leaks(path: str | os.PathLike[str], source: str | os.PathLike[str]) -> list[Leak]:
+    """The leaks of the site built from ``source`` that still stand, each once, in file order.
+
+    A page's leak stands until the page is executed again (an ``executed`` record): a
+    page served from the execution cache keeps the verdict of the run that executed it.
+    Leaks of another site (the ``site`` of a record, :data:`SITE_SOURCE_ENV`: fixture
+    sites lie inside the project's), of pages outside ``source`` or that no longer
+    exist are left out.
+    """
+    file = Path(path)
+    if not file.is_file():
+        return []
+    root = Path(source).resolve()
+    leaks: dict[str, list[Leak]] = {}
+    for line in file.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if not isinstance(record, dict):
+            continue
+        if record.get("site") and Path(record["site"]).resolve() != root:
+            continue
+        key = str(record.get("page") or record.get("dir"))
+        if record.get("event") == "executed":
+            leaks[key] = []
+        elif record.get("event") == "leak":
+            leak = Leak(
+                label=str(record.get("label") or UNLABELLED),
+                page=record.get("page"),
+                directory=str(record.get("dir") or ""),
+                line=record.get("line"),
+                cell=bool(record.get("cell")),
+            )
+            leaks.setdefault(key, []).append(leak)
+    standing: dict[Leak, None] = {}
+    for page_leaks in leaks.values():
+        for leak in page_leaks:
+            where = Path(leak.page or leak.directory).resolve()
+            if where.is_relative_to(root) and where.exists():
+                standing[leak] = None
+    return list(standing)
+
+
+@dataclass
+class _Held:
+    socket: Any
+    ident: Any
+    parent: dict[str, Any]
+    name: str
+    text: str
+
+
+class KernelOutputFilter:
+    """Replaces a kernel ``Session.send``: no message the kernel sends carries a registered secret.
+
+    Why this choke point.  ipykernel (7.x, ``ipykernel/iostream.py``) redirects the
+    kernel's file descriptors 1 and 2 into a pipe (``OutStream._setup_stream_redirects``)
+    and a thread, ``OutStream._watch_pipe_fd``, reads that pipe and calls
+    ``self.write(bts.decode(...))`` on the ``OutStream`` object itself.  Output of
+    ``os.write(1, ...)`` or of a subprocess that inherits the kernel's stdout therefore
+    never passes through ``sys.stdout`` (where :class:`RedactingStream` sits).  All of it,
+    like everything else the kernel publishes, leaves through the one ``Session`` object
+    of the kernel: ``OutStream._flush`` calls ``self.session.send(self.pub_thread, msg)``;
+    displays (``zmqshell.ZMQDisplayPublisher.publish``), results (``displayhook``), errors
+    (``ZMQInteractiveShell._showtraceback``), status and ``execute_reply``
+    (``kernelbase``) call ``session.send`` of the same object.  Replacing that bound
+    method on the instance redacts the content of every message at the last step before
+    it is serialised.
+
+    A ``stream`` message is one flush of a buffer (every 0.2 s, ``OutStream.flush_interval``),
+    so a secret can straddle two messages.  The end of a stream text that could be the start
+    of a registered secret (:func:`open_prefix_length`) is held back and sent with the next
+    text of the same stream and cell, or on its own just before that cell's
+    ``status: idle``, which is when a notebook client stops collecting the cell's output.
+    Only those few characters wait, not the whole line.  Held text is not released by
+    other messages: stdout and stderr are flushed on separate timers, so releasing on an
+    interleaved message would publish a secret in two halves.
+
+    A stream message can only carry a registered secret when the text went below
+    ``sys.stdout``: each such secret is recorded once per cell (:func:`record_leak`),
+    with the page and the line of the cell (its code is known from the cell's
+    ``execute_input`` message), so that the site build fails although nothing leaked.
+    """
+
+    CELLS_KEPT = 64  # codes of the last cells, to say where a leak was
+
+    def __init__(self, session: Any) -> None:
+        self._session = session
+        self._send = session.send
+        self._lock = threading.RLock()
+        self._held: dict[tuple[str, Any], _Held] = {}
+        self._cells: dict[Any, str] = {}  # execute_request msg_id -> the cell's code
+        self._reported: set[tuple[str, Any]] = set()
+        self.page: str | None = None  # the page's source file, when setup_runbook found it
+        self.directory = os.getcwd()
+
+    def note_cell(self, request_id: Any, code: str) -> None:
+        """Remember the code of the cell that ``request_id`` executes."""
+        with self._lock:
+            self._cells[request_id] = code
+            while len(self._cells) > self.CELLS_KEPT:
+                self._cells.pop(next(iter(self._cells)))
+
+    def __call__(
+        self,
+        stream: Any,
+        msg_or_type: Any,
+        content: Any = None,
+        parent: Any = None,
+        ident: Any = None,
+        buffers: Any = None,
+        track: bool = False,
+        header: Any = None,
+        metadata: Any = None,
+    ) -> Any:
+        if isinstance(msg_or_type, dict):
+            msg = msg_or_type
+        elif msg_or_type is None or isinstance(msg_or_type, str):
+            msg = self._session.msg(
+                msg_or_type, content=content, parent=parent, header=header, metadata=metadata
+            )
+        else:  # pragma: no cover - a jupyter_client Message object; ipykernel never sends one
+            return self._send(stream, msg_or_type, content, parent, ident, buffers, track, header, metadata)
+        with self._lock:
+            msg_type = msg.get("header", {}).get("msg_type")
+            if msg_type == "stream":
+                return self._send_stream(stream, msg, ident, buffers, track)
+            if msg_type == "execute_input":
+                parent_id = (msg.get("parent_header") or {}).get("msg_id")
+                self.note_cell(parent_id, str(msg.get("content", {}).get("code", "")))
+            if msg_type == "status" and msg.get("content", {}).get("execution_state") == "idle":
+                self._release((msg.get("parent_header") or {}).get("msg_id"))
+            redacted = {**msg, "content": redact_tree(msg.get("content", {}))}
+            return self._send(stream, redacted, ident=ident, buffers=buffers, track=track)
+
+    def _send_stream(self, socket: Any, msg: dict[str, Any], ident: Any, buffers: Any, track: bool) -> Any:
+        content = msg.get("content", {})
+        name = content.get("name", "stdout")
+        parent = msg.get("parent_header") or {}
+        key = (name, parent.get("msg_id"))
+        held = self._held.pop(key, None)
+        text, labels = redact_labels((held.text if held else "") + content.get("text", ""))
+        for label in sorted(labels):
+            self._report(label, parent.get("msg_id"))
+        cut = len(text) - open_prefix_length(text)
+        if cut < len(text):
+            self._held[key] = _Held(socket, ident, parent, name, text[cut:])
+        if cut == 0:
+            return msg
+        sent = {**msg, "content": {**content, "text": text[:cut]}}
+        return self._send(socket, sent, ident=ident, buffers=buffers, track=track)
+
+    def _report(self, label: str, parent_id: Any) -> None:
+        """Record, once per cell, that ``label``'s secret reached a stream below ``sys.stdout``."""
+        if (label, parent_id) in self._reported:
+            return
+        self._reported.add((label, parent_id))
+        code = self._cells.get(parent_id, "")
+        try:
+            page, line, cell = locate_cell(code, self.directory, self.page)
+        except OSError:  # pragma: no cover - the page is still named by its directory
+            page, line, cell = self.page, None, False
+        try:
+            record_leak(Leak(label, page, self.directory, line, cell))
+        except OSError as error:  # pragma: no cover - the kernel's own stderr reaches the build log
+            print(f"jsv: cannot record that a cell leaked secret «{label}»: {error}", file=sys.__stderr__)
+
+    def _release(self, parent_id: Any) -> None:
+        """Send the held text of the cell ``parent_id`` (and of output that has no cell)."""
+        for key in [k for k in self._held if k[1] in (parent_id, None)]:
+            held = self._held.pop(key)
+            content = {"name": held.name, "text": held.text}
+            msg = self._session.msg("stream", content=content, parent=held.parent)
+            self._send(held.socket, msg, ident=held.ident)
+
+    def flush(self) -> None:
+        """Send whatever is held back now."""
+        with self._lock:
+            for parent_id in {key[1] for key in self._held}:
+                self._release(parent_id)
+
+
+def install_kernel_filter(session: Any) -> KernelOutputFilter:
+    """Redact everything ``session`` (a kernel's ``jupyter_client.Session``) sends (idempotent)."""
+    current = session.send
+    if isinstance(current, KernelOutputFilter):
+        return current
+    installed = KernelOutputFilter(session)
+    session.send = installed
+    return installed

@@ -1,36 +1,25 @@
-"""Claims: the fixed shape (model), comparisons (expect), checks, and verification."""
+"""Claims: the registry (data), comparisons (expect), checks, verification and the typed record."""
 
 from jsv.claims.check import Check, Observation
-from jsv.claims.expect import (
-    Expectation,
-    absent,
-    all_of,
-    at_least,
-    contains,
-    equals,
-    matches,
-    mode_at_most,
-    one_of,
-)
+from jsv.claims.expect import Expectation
 from jsv.claims.model import AREAS, Claim, Fix
-from jsv.claims.verify import ClaimResult, skip, verify
+from jsv.claims.record import ClaimRecord
+from jsv.claims.registry import Registry, RegistryError, load_registry
+from jsv.claims.verify import ClaimResult, recheck, skip, verify
 
 __all__ = [
     "AREAS",
     "Check",
     "Claim",
+    "ClaimRecord",
     "ClaimResult",
     "Expectation",
     "Fix",
     "Observation",
-    "absent",
-    "all_of",
-    "at_least",
-    "contains",
-    "equals",
-    "matches",
-    "mode_at_most",
-    "one_of",
+    "Registry",
+    "RegistryError",
+    "load_registry",
+    "recheck",
     "skip",
     "verify",
 ]

@@ -34,9 +34,9 @@ class Observation:
 class Check:
     """Observe a target with ``observe`` and judge the observation with ``expect``.
 
-    ``weakness`` (optional, recommended) states what the insecure twin must
-    show: a control that fails the check for some other reason (a typo, a
-    crashed server) then fails the claim instead of counting as proof.
+    ``weakness`` states what the insecure twin must show: a control that fails
+    the check for some other reason (a typo, a crashed server) then fails the
+    claim instead of counting as proof.
     """
 
     observe: Callable[[Any], Observation]

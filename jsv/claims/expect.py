@@ -1,7 +1,10 @@
 """A small fixed set of comparisons that judge an observed value.
 
 Each comparison is a pure function of the observed value, so it is
-table-tested on canned values without Docker (see ``tests/unit``).
+table-tested on canned values without Docker (see ``tests/unit``).  In the
+claim registry they are data: a mapping with one key, the comparison's name
+(``{equals: 403}``, ``{all_of: {status: {equals: 200}}}``); :func:`from_data`
+builds the comparison from it.
 """
 
 from __future__ import annotations
@@ -26,14 +29,25 @@ class Expectation:
             return False  # nothing passes by default
 
 
+def _plain(value: Any) -> Any:
+    """Tuples as lists, recursively: the registry's data has no tuples."""
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
 def equals(expected: Any) -> Expectation:
-    """The observed value equals ``expected`` exactly."""
-    return Expectation(f"equals {expected!r}", lambda value: value == expected)
+    """The observed value equals ``expected`` exactly (a tuple equals the list of its items)."""
+    plain = _plain(expected)
+    return Expectation(f"equals {plain!r}", lambda value: _plain(value) == plain)
 
 
 def one_of(*allowed: Any) -> Expectation:
     """The observed value is one of ``allowed``."""
-    return Expectation(f"one of {list(allowed)!r}", lambda value: value in allowed)
+    plain = [_plain(a) for a in allowed]
+    return Expectation(f"one of {plain!r}", lambda value: _plain(value) in plain)
 
 
 def at_least(minimum: int) -> Expectation:
@@ -73,3 +87,23 @@ def all_of(**parts: Expectation) -> Expectation:
     return Expectation(
         description, lambda value: all(exp.holds_for(value[key]) for key, exp in parts.items())
     )
+
+
+COMPARISONS = ("equals", "one_of", "at_least", "contains", "absent", "matches", "mode_at_most", "all_of")
+
+
+def from_data(data: dict[str, Any]) -> Expectation:
+    """The comparison a registry entry describes (validated by the registry's schema first)."""
+    ((name, argument),) = data.items()
+    if name == "all_of":
+        return all_of(**{key: from_data(part) for key, part in argument.items()})
+    if name == "one_of":
+        return one_of(*argument)
+    return {
+        "equals": equals,
+        "at_least": at_least,
+        "contains": contains,
+        "absent": absent,
+        "matches": matches,
+        "mode_at_most": mode_at_most,
+    }[name](argument)

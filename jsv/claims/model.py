@@ -1,9 +1,17 @@
-"""The fixed shape of a claim: what is asserted, against which threat, and the fix."""
+"""The fixed shape of a claim, as the registry (``runbooks/**/<page>.claims.yaml``) holds it.
+
+A claim is data: what is asserted (``statement``), against which threat, how
+bad it is (``severity``), where the fix goes and what it is (:class:`Fix`),
+what the hardened side must show (``expect``) and what the insecure twin must
+show (``weakness``), or why no insecure twin exists (``no_control``).
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from jsv.claims.expect import Expectation
 
 AREAS = {
     "SU": "Single-user server",
@@ -13,48 +21,58 @@ AREAS = {
     "K8S": "Kubernetes",
     "HTC": "HTCondor",
     "SLURM": "Slurm",
+    "ADV": "Past advisories",
 }
-CLAIM_ID = re.compile(r"^(SU|MU|NT|HUB|K8S|HTC|SLURM)-\d{2,3}$")
+CLAIM_ID = re.compile(r"^(SU|MU|NT|HUB|K8S|HTC|SLURM|ADV)-\d{2,3}$")
 SOURCE_ID = re.compile(r"^SEED-\d{3}-\d{2}$")
+SEVERITIES = ("high", "medium", "low")
 
 
 @dataclass(frozen=True)
 class Fix:
-    """The configuration a reader should use, shown verbatim on the page."""
+    """What a reader changes, and where: ``code`` goes into ``file`` of ``component``.
 
+    ``not_applied`` is empty when the run builds the hardened side from exactly
+    ``code`` (``Machine.with_fix``); otherwise it says why it cannot.
+    """
+
+    component: str
+    file: str
     code: str
     language: str = "python"
-    where: str = "jupyter_server_config.py"
+    user: str = ""
+    not_applied: str = ""
+
+    @property
+    def place(self) -> str:
+        """Where the fix goes, in a reader's words (e.g. ``jupyterhub_config.py (JupyterHub)``)."""
+        from jsv.claims.places import PLACES
+
+        shown = f"{self.file}, as {self.user}" if self.user else self.file
+        return f"{shown} ({PLACES[self.component].name})"
 
 
 @dataclass(frozen=True)
 class Claim:
-    """One precise, checkable sentence with a stable id (never reused).
-
-    >>> Claim(id="SU-01", title="Token required", statement="...", threat="...",
-    ...       fix=Fix("c.IdentityProvider.token = '<random>'")).area
-    'SU'
-    """
+    """One precise, checkable sentence with a stable id (never reused)."""
 
     id: str
     title: str
     statement: str
     threat: str
+    severity: str
     fix: Fix
+    expect: Expectation
+    weakness: Expectation | None = None
+    no_control: str = ""
     sources: tuple[str, ...] = ()
     notes: str = ""
-    tags: tuple[str, ...] = field(default_factory=tuple)
-
-    def __post_init__(self) -> None:
-        if not CLAIM_ID.match(self.id):
-            raise ValueError(f"claim id {self.id!r} must look like SU-01 (areas: {', '.join(AREAS)})")
-        for source in self.sources:
-            if not SOURCE_ID.match(source):
-                raise ValueError(f"{self.id}: source {source!r} must look like SEED-002-12")
-        for name in ("title", "statement", "threat"):
-            if not getattr(self, name).strip():
-                raise ValueError(f"{self.id}: {name} must not be empty")
-        object.__setattr__(self, "sources", tuple(self.sources))
+    embargo: str = ""
+    """Non-empty for an unfixed upstream vulnerability (SECURITY.md): the published record keeps the
+    observed values but withholds the transcripts (the reproduction) until the date or fix it names."""
+    applies_when: str = ""
+    """Empty for every deployment of the area; else the condition (``the hub uses LDAP``)."""
+    registry_file: str = ""
 
     @property
     def area(self) -> str:

@@ -1,24 +1,37 @@
-"""Run a claim's check on the hardened system and on its insecure twin.
+"""Run a registered claim's check on the hardened system and on its insecure twin.
 
-A claim is ``verified`` only if the check passes on the hardened side **and**
-fails on the negative control.  When the targets are not running systems but
-artefacts evaluated by the real software (a pod manifest built by kubespawner,
-a NetworkPolicy evaluated by rule) — targets whose ``evidence`` attribute is
-``"static"`` — the same result is recorded as ``static``, never ``verified``.
-Anything else raises :class:`ClaimFailed` after the result has been
-displayed, so the page shows the evidence and the build stops.
+``verify("SU-01", observe, hardened=..., control=...)`` looks the claim up in
+the registry, observes both sides with ``observe`` and judges them with the
+claim's ``expect`` and ``weakness``.  A claim is ``verified`` only if
+
+* the check passes on the hardened side **and** fails on the negative control
+  by showing the stated weakness;
+* the hardened side was built from exactly the published fix
+  (``Machine.with_fix``), or the registry says why it cannot be;
+* the hardened side's software did not warn about its configuration (an
+  option it ignores or deprecates: the fix would not do what the card says).
+
+When the targets are not running systems but artefacts evaluated by the real
+software (a pod manifest built by kubespawner, a NetworkPolicy evaluated by
+rule) — targets whose ``evidence`` attribute is ``"static"`` — the same result
+is recorded as ``static``, never ``verified``.  Anything else raises
+:class:`ClaimFailed` after the record has been displayed, so the page shows the
+evidence and the build stops.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from jsv.claims.check import Check, Observation
-from jsv.claims.expect import Expectation
+from jsv.claims.display import show_record
 from jsv.claims.model import Claim
+from jsv.claims.record import ClaimRecord, FixRecord, SideRecord
+from jsv.claims.registry import Registry, registry_here
 from jsv.errors import ClaimFailed
 from jsv.labels import run_id
 from jsv.redaction import redact, redact_tree
@@ -26,7 +39,7 @@ from jsv.redaction import redact, redact_tree
 TRANSCRIPT_LIMIT = 2400
 
 
-@dataclass
+@dataclass(frozen=True)
 class SideResult:
     """The check's outcome on one side (hardened or control)."""
 
@@ -35,34 +48,49 @@ class SideResult:
     observation: Observation
     passed: bool
 
-    def as_dict(self) -> dict[str, Any]:
+    def record(self, embargo: str = "") -> SideRecord:
+        if embargo:
+            return SideRecord(
+                environment=self.variant,
+                configuration=redact(self.configuration),
+                observed=redact(repr(self.observation.value)),
+                check_passed=self.passed,
+                transcript=f"(transcript withheld until {embargo}: SECURITY.md, upstream vulnerabilities)",
+            )
         transcript = redact(self.observation.transcript)
         if len(transcript) > TRANSCRIPT_LIMIT:
             transcript = transcript[:TRANSCRIPT_LIMIT] + "\n… (truncated)"
-        return {
-            "environment": self.variant,
-            "configuration": redact(self.configuration),
-            "observed": redact(repr(self.observation.value)),
-            "check_passed": self.passed,
-            "transcript": transcript,
-        }
+        return SideRecord(
+            environment=self.variant,
+            configuration=redact(self.configuration),
+            observed=redact(repr(self.observation.value)),
+            check_passed=self.passed,
+            transcript=transcript,
+        )
 
 
 @dataclass
 class ClaimResult:
-    """Everything the ledger and the page need to know about one claim run."""
+    """Everything known about one claim run, before it is redacted into a :class:`ClaimRecord`."""
 
     claim: Claim
-    expected: str
     hardened: SideResult
     control: SideResult | None
-    control_reason: str
     versions: dict[str, str]
     seconds: float
-    weakness: Expectation | None = None
+    fix_applied: bool
+    config_warnings: list[str] = field(default_factory=list)
     evidence_kind: str = "live"
     skipped: str = ""
     executed_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+
+    @property
+    def expected(self) -> str:
+        return self.claim.expect.description
+
+    @property
+    def control_reason(self) -> str:
+        return self.skipped or self.claim.no_control
 
     @property
     def negative_control(self) -> str:
@@ -76,16 +104,34 @@ class ClaimResult:
 
     @property
     def control_shows_weakness(self) -> bool:
-        if self.control is None or self.weakness is None:
+        if self.control is None or self.claim.weakness is None:
             return True
-        return self.weakness.holds_for(self.control.observation.value)
+        return self.claim.weakness.holds_for(self.control.observation.value)
+
+    @property
+    def fix_problem(self) -> str:
+        fix = self.claim.fix
+        if self.skipped or (fix.not_applied and not self.fix_applied):
+            return ""
+        if fix.not_applied:
+            return (
+                f"{self.claim.id}: the hardened side ({self.hardened.variant}) applied the fix, but the "
+                f"registry says it is not applied ({fix.not_applied}): remove fix.not_applied"
+            )
+        if not self.fix_applied:
+            return (
+                f"{self.claim.id}: the hardened side ({self.hardened.variant}) was not built from the "
+                f"published fix: start it with .with_fix({self.claim.id!r}), or give fix.not_applied "
+                f"in {self.claim.registry_file}"
+            )
+        return ""
 
     @property
     def status(self) -> str:
         if self.skipped:
             return "skipped"
         ok_control = self.negative_control in {"not-applicable", "failed-as-expected"}
-        if not (self.hardened.passed and ok_control):
+        if not (self.hardened.passed and ok_control) or self.config_warnings or self.fix_problem:
             return "failed"
         return "static" if self.evidence_kind == "static" else "verified"
 
@@ -95,128 +141,198 @@ class ClaimResult:
         )
 
     def failure_reason(self) -> str:
+        claim_id = self.claim.id
+        if self.config_warnings:
+            return (
+                f"{claim_id}: the hardened side ({self.hardened.variant}) warns about its configuration, "
+                f"so the fix does not do what the card says: {self.config_warnings[0]}"
+            )
+        if self.fix_problem:
+            return self.fix_problem
         if not self.hardened.passed:
             return (
-                f"{self.claim.id}: the check failed on the hardened side "
+                f"{claim_id}: the check failed on the hardened side "
                 f"({self.hardened.variant}): expected {self.expected}, "
                 f"observed {redact(repr(self.hardened.observation.value))}"
             )
         if self.control is not None and self.control.passed:
             return (
-                f"{self.claim.id}: the negative control ({self.control.variant}) passed "
+                f"{claim_id}: the negative control ({self.control.variant}) passed "
                 f"the check too, so the check proves nothing: observed "
                 f"{redact(repr(self.control.observation.value))}"
             )
-        if not self.control_shows_weakness:
+        if self.control is not None and not self.control_shows_weakness:
+            weakness = self.claim.weakness.description if self.claim.weakness else ""
             return (
-                f"{self.claim.id}: the negative control ({self.control.variant}) failed, but not "
-                f"by showing the weakness ({self.weakness.description}): observed "
+                f"{claim_id}: the negative control ({self.control.variant}) failed, but not "
+                f"by showing the weakness ({weakness}): observed "
                 f"{redact(repr(self.control.observation.value))}"
             )
         return ""
 
-    def record(self) -> dict[str, Any]:
+    def record(self) -> ClaimRecord:
         """The ledger entry (without ``page``, which the site adds), fully redacted."""
-        claim = self.claim
+        claim, fix = self.claim, self.claim.fix
         evidence = f"hardened ({self.hardened.variant}): {redact(repr(self.hardened.observation.value))}"
         if self.control is not None:
             evidence += f"; control ({self.control.variant}): {redact(repr(self.control.observation.value))}"
-        return redact_tree(
-            {
-                "id": claim.id,
-                "area": claim.area,
-                "title": claim.title,
-                "statement": claim.statement,
-                "threat": claim.threat,
-                "sources": list(claim.sources),
-                "notes": claim.notes or self.skipped,
-                "fix": {"code": claim.fix.code, "language": claim.fix.language, "where": claim.fix.where},
-                "status": self.status,
-                "expected": self.expected,
-                "weakness": self.weakness.description if self.weakness else "",
-                "hardened": self.hardened.as_dict(),
-                "negative_control": self.negative_control,
-                "negative_control_reason": self.control_reason,
-                "control": self.control.as_dict() if self.control else None,
-                "versions": self.versions,
-                "evidence": evidence,
-                "seconds": round(self.seconds, 2),
-                "executed_at": self.executed_at,
-                "run_id": run_id(),
-            }
+        if self.status == "failed":
+            evidence = self.failure_reason()
+        reason = (
+            ""
+            if self.fix_applied
+            else fix.not_applied or ("skipped: " + self.skipped if self.skipped else "")
         )
+        record = ClaimRecord(
+            id=claim.id,
+            area=claim.area,
+            title=claim.title,
+            statement=claim.statement,
+            threat=claim.threat,
+            severity=claim.severity,
+            sources=list(claim.sources),
+            notes=redact(claim.notes or self.skipped),
+            fix=FixRecord(
+                component=fix.component,
+                file=fix.file,
+                place=fix.place,
+                language=fix.language,
+                code=redact(fix.code),
+                user=fix.user,
+                applied=self.fix_applied,
+                reason=reason,
+            ),
+            status=self.status,
+            expected=self.expected,
+            weakness=claim.weakness.description if claim.weakness else "",
+            hardened=self.hardened.record(claim.embargo),
+            negative_control=self.negative_control,
+            negative_control_reason=self.control_reason,
+            control=self.control.record(claim.embargo) if self.control else None,
+            versions=redact_tree(self.versions),
+            evidence=redact(evidence),
+            seconds=round(self.seconds, 2),
+            executed_at=self.executed_at,
+            run_id=run_id(),
+            config_warnings=list(self.config_warnings),
+        )
+        return ClaimRecord.from_json(redact_tree(record.to_json()))  # every string, keys included
 
 
-def _side(check: Check, target: Any) -> SideResult:
-    observation, passed = check.run(target)
+def _side(observe: Callable[[Any], Observation], claim: Claim, target: Any) -> SideResult:
+    observation, passed = Check(observe, claim.expect, claim.weakness).run(target)
     return SideResult(target.variant, target.describe(), observation, passed)
 
 
+def fix_applied_to(target: Any, claim: Claim) -> bool:
+    """Whether ``target`` was built from exactly ``claim``'s published fix."""
+    applied = getattr(target, "applied_fixes", None)
+    if applied is None and hasattr(target, "machine"):
+        applied = getattr(target.machine, "applied_fixes", None)
+    return bool(applied) and applied.get(claim.id) == claim.fix.code
+
+
+def config_warnings_of(target: Any) -> list[str]:
+    """The configuration warnings the target's software logged (empty when it has no such log)."""
+    source = target if hasattr(target, "config_warnings") else getattr(target, "machine", None)
+    return list(source.config_warnings()) if hasattr(source, "config_warnings") else []
+
+
 def verify(
-    claim: Claim,
-    check: Check,
+    claim_id: str,
+    observe: Callable[[Any], Observation],
     hardened: Any,
     control: Any = None,
     *,
-    control_reason: str = "",
+    registry: Registry | None = None,
     show: bool = True,
 ) -> ClaimResult:
-    """Run ``check`` on ``hardened`` and on ``control``; display; raise unless verified.
+    """Run claim ``claim_id`` of the registry on ``hardened`` and ``control``; display; raise unless it holds.
 
-    ``control`` is the deliberately insecure configuration.  Omit it only
-    when no negative control can exist, and say why in ``control_reason``.
+    ``control`` is the deliberately insecure configuration.  Omit it only when
+    the registry gives ``no_control`` (why no insecure twin can exist).
     """
-    if control is None and not control_reason.strip():
-        raise ValueError(f"{claim.id}: give a negative control, or a reason why none can exist")
+    claim = (registry or registry_here()).claim(claim_id)
+    if control is None and not claim.no_control:
+        raise ClaimFailed(
+            f"{claim_id}: give a negative control, or no_control (why none can exist) in the registry"
+        )
+    if control is not None and claim.no_control:
+        raise ClaimFailed(f"{claim_id}: a control was given, but the registry says none exists (no_control)")
     started = time.monotonic()
-    hardened_side = _side(check, hardened)
-    control_side = _side(check, control) if control is not None else None
+    hardened_side = _side(observe, claim, hardened)
+    control_side = _side(observe, claim, control) if control is not None else None
     result = ClaimResult(
         claim=claim,
-        expected=check.expect.description,
         hardened=hardened_side,
         control=control_side,
-        control_reason=control_reason,
         versions=hardened.versions(),
         seconds=time.monotonic() - started,
-        weakness=check.weakness,
+        fix_applied=fix_applied_to(hardened, claim),
+        config_warnings=config_warnings_of(hardened),
         evidence_kind=getattr(hardened, "evidence", "live"),
     )
-    _publish(result, show)
+    if show:
+        show_record(result.record())
     if result.status == "failed":
         raise ClaimFailed(result.failure_reason())
     return result
 
 
-def skip(claim: Claim, reason: str, evidence: Check, target: Any, *, show: bool = True) -> ClaimResult:
-    """Record ``claim`` as ``skipped`` because it cannot run here, with the observation that shows why.
+def skip(
+    claim_id: str,
+    reason: str,
+    observe: Callable[[Any], Observation],
+    target: Any,
+    *,
+    registry: Registry | None = None,
+    show: bool = True,
+) -> ClaimResult:
+    """Record ``claim_id`` as ``skipped`` because it cannot run here, with the observation that shows why.
 
-    ``evidence`` observes the absence (a package that is not there, a capability
-    the run lacks); its expectation must hold, so the reason is itself checked.
+    ``observe`` looks at the absence (a package that is not there, a capability
+    the run lacks); the claim's ``expect`` must hold for it, so the reason is itself checked.
     """
+    claim = (registry or registry_here()).claim(claim_id)
     started = time.monotonic()
-    side = _side(evidence, target)
+    side = _side(observe, claim, target)
     if not side.passed:
         raise ClaimFailed(
-            f"{claim.id}: skipped because {reason}, but the evidence does not show it: "
-            f"expected {evidence.expect.description}, observed {redact(repr(side.observation.value))}"
+            f"{claim_id}: skipped because {reason}, but the evidence does not show it: "
+            f"expected {claim.expect.description}, observed {redact(repr(side.observation.value))}"
         )
     result = ClaimResult(
         claim=claim,
-        expected=evidence.expect.description,
         hardened=side,
         control=None,
-        control_reason=reason,
         versions=target.versions(),
         seconds=time.monotonic() - started,
+        fix_applied=False,
         skipped=reason,
     )
-    _publish(result, show)
+    if show:
+        show_record(result.record())
     return result
 
 
-def _publish(result: ClaimResult, show: bool) -> None:
-    if show:
-        from jsv.claims.display import show_result
+def recheck(
+    claim_id: str,
+    observe: Callable[[Any], Observation],
+    target: Any,
+    *,
+    registry: Registry | None = None,
+) -> SideResult:
+    """Judge ``target`` by the claim's ``expect`` alone; raise :class:`ClaimFailed` unless it holds.
 
-        show_result(result)
+    For the checklist runs: one environment built from a deployment's assembled
+    configuration, re-checked against claims already verified (with their
+    controls) on their own pages.  Nothing is added to the ledger.
+    """
+    claim = (registry or registry_here()).claim(claim_id)
+    side = _side(observe, claim, target)
+    if not side.passed:
+        raise ClaimFailed(
+            f"{claim_id} does not hold on the assembled configuration ({target.variant}): expected "
+            f"{claim.expect.description}, observed {redact(repr(side.observation.value))}"
+        )
+    return side

@@ -26,10 +26,13 @@ class PoolSecurity:
 
     name: str
     password: str | None = None
+    fix: str = ""
+    """A claim whose published fix is the security configuration file (``config.d`` security)."""
 
     @classmethod
-    def pool_password(cls) -> PoolSecurity:
-        return cls("pool-password", new_token("condor-pool-password"))
+    def pool_password(cls, fix: str = "") -> PoolSecurity:
+        """Pool-password security; with ``fix``, from that claim's published file in config.d."""
+        return cls("config.d" if fix else "pool-password", new_token("condor-pool-password"), fix)
 
     @classmethod
     def host_based(cls) -> PoolSecurity:
@@ -39,6 +42,8 @@ class PoolSecurity:
         machine.with_env("JSV_CONDOR_SECURITY", self.name)
         if self.password:
             machine.with_env("JSV_POOL_PASSWORD", self.password)
+        if self.fix:
+            machine.with_fix(self.fix)
 
 
 class CondorNode(Machine):
@@ -88,23 +93,14 @@ class CondorSubmitHub(JupyterHub):
             "c.Spawner.start_timeout = 180",
             "c.CondorSpawner.req_memory = '256'",
             "c.CondorSpawner.req_nprocs = '1'",
+            # the lab polls jobs every 5 s (default 30 s) so that what a poll runs is seen quickly
+            "c.Spawner.poll_interval = 5",
         )
 
-    def with_internal_ssl(self) -> CondorSubmitHub:
-        """internal_ssl across hosts: certificate names for the submit and execute nodes, https URLs."""
-        return self.with_config(
-            "c.JupyterHub.internal_ssl = True",
-            "c.JupyterHub.hub_bind_url = 'https://0.0.0.0:8081'",
-            f"c.JupyterHub.hub_connect_url = 'https://{self.alias}:8081'",
-            f"c.JupyterHub.trusted_alt_names = ['DNS:{self.alias}']",
-            "c.Spawner.ssl_alt_names = ['DNS:jupyter-node', 'DNS:worker']",
-        )
-
-    def with_firewall(self) -> CondorSubmitHub:
-        """nftables on the submit node: the hub's port 8081 only from jupyter-node (needs NET_ADMIN)."""
+    def with_firewall(self, fix: str) -> CondorSubmitHub:
+        """nftables on the submit node from ``fix``'s published shell step (needs NET_ADMIN)."""
         self.with_kwargs(cap_add=["NET_ADMIN"])
-        self.with_env("JSV_FIREWALL", "1")
-        return self
+        return self.with_fix(fix)
 
     def condor_q(self, *args: str, user: str = "root") -> CommandResult:
         return self.run(["condor_q", *args], user=user)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any, Self
 
+from jsv.environments.config_warnings import configured_names, traitlets_warnings
 from jsv.environments.machine import CommandResult, Machine
 from jsv.errors import EnvironmentTimeout
 from jsv.polling import poll_until
@@ -80,12 +81,16 @@ class JupyterHub(Machine):
         self._services.append(definition)
         return self
 
-    def as_hub_user(self, sudoers: str) -> Self:
+    def as_hub_user(self, sudoers: str = "") -> Self:
         """Run the hub as the unprivileged ``jupyterhub`` with sudospawner and a sudo rule.
 
-        ``sudoers`` names a rule in ``containers/hub/etc/jupyterhub/sudoers/``.
+        ``sudoers`` names a rule in ``containers/hub/etc/jupyterhub/sudoers/`` that
+        the start script installs as ``/etc/sudoers.d/jupyterhub``; leave it empty
+        when a fix writes that file (``.with_fix(...)`` of a ``sudo`` fix).
         """
-        self.with_env("JSV_HUB_USER", "jupyterhub").with_env("JSV_SUDOERS", sudoers)
+        self.with_env("JSV_HUB_USER", "jupyterhub")
+        if sudoers:
+            self.with_env("JSV_SUDOERS", sudoers)
         return self.with_config(
             "c.JupyterHub.spawner_class = 'sudospawner.SudoSpawner'",
             "c.SudoSpawner.sudospawner_path = '/opt/jupyterhub/bin/sudospawner'",
@@ -96,10 +101,17 @@ class JupyterHub(Machine):
         self.scheme, self.port = "https", 443
         return self.with_env("JSV_NGINX", "1")
 
-    def with_own_tls(self) -> Self:
-        """JupyterHub's own TLS (``ssl_cert``/``ssl_key``): the proxy serves HTTPS on its public port."""
+    def with_own_tls(self, configure: bool = True) -> Self:
+        """JupyterHub's own TLS (``ssl_cert``/``ssl_key``): the proxy serves HTTPS on its public port.
+
+        The start script makes ``/srv/jupyterhub/tls/hub.{crt,key}`` for the alias;
+        ``configure=False`` leaves the two settings to a fix (``.with_fix(...)``).
+        """
         self.scheme = self._proxy_scheme = "https"
-        return self.with_env("JSV_HUB_TLS", self.alias).with_config(
+        self.with_env("JSV_HUB_TLS", self.alias)
+        if not configure:
+            return self
+        return self.with_config(
             "c.JupyterHub.ssl_cert = '/srv/jupyterhub/tls/hub.crt'",
             "c.JupyterHub.ssl_key = '/srv/jupyterhub/tls/hub.key'",
         )
@@ -112,14 +124,25 @@ class JupyterHub(Machine):
     def _configure(self) -> None:
         roles = ",\n    ".join(repr(role) for role in self._roles)
         services = ",\n    ".join(self._services)
+        # The lab's service and roles come last and are added to whatever the lines
+        # above define, so a fix may assign c.JupyterHub.services or load_roles.
         config = (
             LAB_CONFIG
-            + f"c.JupyterHub.services = [\n    {services},\n]\n"
-            + f"c.JupyterHub.load_roles = [\n    {roles},\n]\n"
             + "\n".join(self._config)
             + "\n"
+            + f"c.JupyterHub.services.extend([\n    {services},\n])\n"
+            + f"c.JupyterHub.load_roles.extend([\n    {roles},\n])\n"
         )
         self.with_copy_into_container(config.encode(), CONFIG_PATH, 0o644)
+
+    def apply_fix(self, component: str, file: str, code: str) -> bool:
+        if file == "jupyterhub_config.py":
+            self.with_config(code)
+            return True
+        return super().apply_fix(component, file, code)
+
+    def config_warnings(self) -> list[str]:
+        return traitlets_warnings(self.logs_text(), configured_names(LAB_CONFIG + "\n".join(self._config)))
 
     # -- readiness -------------------------------------------------------------------
     def is_ready(self) -> bool:
@@ -161,6 +184,10 @@ class JupyterHub(Machine):
         )
 
     # -- accessors -------------------------------------------------------------------
+    def local_url(self, path: str = "/") -> str:
+        """The URL of ``path`` on the proxy's public port, from inside the hub's machine."""
+        return f"{self._proxy_scheme}://127.0.0.1:{PORT}{path}"
+
     def url(self, path: str = "/") -> str:
         """The URL of ``path`` from another machine on the lab network."""
         default_port = {"http": 80, "https": 443}[self.scheme]

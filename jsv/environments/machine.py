@@ -14,16 +14,19 @@ import io
 import shlex
 import tarfile
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import docker.errors
 from testcontainers.core.container import DockerContainer
 
 from jsv.environments import resources
-from jsv.errors import EnvironmentTimeout, last_lines
+from jsv.errors import ConfigurationError, EnvironmentTimeout, last_lines
 from jsv.images import ensure_image
 from jsv.labels import labels
 from jsv.polling import poll_until
+
+if TYPE_CHECKING:
+    from jsv.claims.registry import Registry
 
 DEFAULT_READY_TIMEOUT = 90.0
 DEFAULT_COMMAND_TIMEOUT = 60
@@ -63,6 +66,9 @@ class Machine(DockerContainer):
         self._versions: dict[str, str] | None = None
         self.extra_aliases: list[str] = []
         self.restarts = 0
+        self.applied_fixes: dict[str, str] = {}
+        self._shell_fixes: list[tuple[str, str, str]] = []
+        """claim id -> the fix text this machine was built from (see :meth:`with_fix`)."""
 
     # -- configuration (chainable) ---------------------------------------------------
     def with_ready_timeout(self, seconds: float) -> Self:
@@ -73,6 +79,43 @@ class Machine(DockerContainer):
         """A file placed in the container before start (owned by root; start scripts may chown)."""
         data = content.encode() if isinstance(content, str) else content
         return self.with_copy_into_container(data, path, mode)
+
+    def with_fix(self, *claim_ids: str, registry: Registry | None = None) -> Self:
+        """Build this machine from the registry's published fix of each claim, verbatim.
+
+        Configuration fixes go into the file the fix names (subclasses say which
+        files they read, :meth:`apply_fix`); a shell fix runs as its user once
+        the machine has started (:meth:`run_shell_fixes`).
+        """
+        from jsv.claims.registry import registry_here
+
+        for claim_id in claim_ids:
+            fix = (registry or registry_here()).claim(claim_id).fix
+            if fix.code in self.applied_fixes.values():  # one text fixing two claims goes in once
+                self.applied_fixes[claim_id] = fix.code
+                continue
+            if fix.component == "shell":
+                self._shell_fixes.append((claim_id, fix.code, fix.user))
+            elif not self.apply_fix(fix.component, fix.file, fix.code):
+                raise ConfigurationError(
+                    f"{claim_id}: its fix goes into {fix.file} ({fix.component}), which the "
+                    f"{self.environment} environment does not read; apply it elsewhere "
+                    "or give fix.not_applied"
+                )
+            self.applied_fixes[claim_id] = fix.code
+        return self
+
+    def apply_fix(self, component: str, file: str, code: str) -> bool:
+        """Put ``code`` into ``file``; False when this environment has no such file."""
+        if file.startswith(("/etc/", "/usr/local/bin/")):
+            mode = {"sudo": 0o440, "submit-wrapper": 0o755}.get(component, 0o644)
+            self.with_file(file, code + "\n", mode)
+            return True
+        return False
+
+    def config_warnings(self) -> list[str]:
+        """Lines in which the software says it ignores or deprecates part of its configuration."""
+        return []
 
     def with_aliases(self, *names: str) -> Self:
         """More DNS names for this machine on the lab network (e.g. per-user subdomains)."""
@@ -86,10 +129,21 @@ class Machine(DockerContainer):
         try:
             super().start()
             self.wait_until_ready()
+            self.run_shell_fixes()
         except BaseException:
             self.remove_now()
             raise
         return self
+
+    def run_shell_fixes(self) -> None:
+        """Run each shell fix verbatim as its user; a fix that fails stops the page."""
+        for claim_id, code, user in self._shell_fixes:
+            ran = self.run(code, user=user)
+            if ran.exit_code != 0:
+                raise ConfigurationError(
+                    f"{claim_id}: its shell fix failed as {user} on {self.alias} "
+                    f"(exit {ran.exit_code}): {last_lines(ran.stdout + ran.stderr, 2)}"
+                )
 
     def restart(self) -> Self:
         """Restart the container (its files persist) and wait until it is ready again.
@@ -229,3 +283,10 @@ class Situation:
 
     def versions(self) -> dict[str, str]:
         return self.machine.versions()
+
+    @property
+    def applied_fixes(self) -> dict[str, str]:
+        return self.machine.applied_fixes
+
+    def config_warnings(self) -> list[str]:
+        return self.machine.config_warnings()

@@ -8,11 +8,14 @@ show it).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shlex
 from typing import Any, Self
 
-from jsv.environments.machine import Machine
+from jsv.environments.config_warnings import configured_names, traitlets_warnings
+from jsv.environments.machine import CommandResult, Machine
+from jsv.errors import ConfigurationError, last_lines
 from jsv.redaction import new_token
 
 PORT = 8888
@@ -38,6 +41,8 @@ class JupyterServer(Machine):
         self.scheme = "http"
         self._args: list[str] = []
         self._config: list[str] = []
+        self._fixes_run: list[tuple[str, str, str]] = []
+        """Shell fixes run by :meth:`run_fix` (claim id, code, user), for :meth:`describe`."""
         if self.token:
             self.with_env("JUPYTER_TOKEN", self.token)
         else:  # an empty JUPYTER_TOKEN is ignored (a random token is generated): use config
@@ -50,13 +55,11 @@ class JupyterServer(Machine):
         return self
 
     def with_config(self, *lines: str) -> Self:
-        """Lines of ``jupyter_server_config.py``."""
+        """Lines of ``jupyter_server_config.py`` (a ``certfile`` makes the server's URLs https)."""
         self._config.extend(lines)
+        if any("c.ServerApp.certfile" in line for line in lines):
+            self.scheme = "https"
         return self
-
-    def with_tls(self, certfile: str, keyfile: str) -> Self:
-        self.scheme = "https"
-        return self.with_config(f"c.ServerApp.certfile = {certfile!r}", f"c.ServerApp.keyfile = {keyfile!r}")
 
     def with_sshd(self) -> Self:
         return self.with_env("JSV_START_SSHD", "1")
@@ -66,6 +69,48 @@ class JupyterServer(Machine):
             config = "\n".join(self._config) + "\n"
             self.with_copy_into_container(config.encode(), CONFIG_PATH, 0o600)
         self.with_command(self._args)
+
+    def apply_fix(self, component: str, file: str, code: str) -> bool:
+        if file == "jupyter_server_config.py":
+            self.with_config(code)
+            return True
+        return super().apply_fix(component, file, code)
+
+    def config_warnings(self) -> list[str]:
+        return traitlets_warnings(self.logs_text(), configured_names("\n".join(self._config)))
+
+    def run_fix(self, claim_id: str, *typed: str) -> CommandResult:
+        """Run ``claim_id``'s published shell fix now, verbatim, as its user, and record it as applied.
+
+        For a shell fix that asks at a prompt, or whose moment is part of the
+        check (a password changed between two logins): :meth:`with_fix` runs
+        shell fixes once, right after the start, with nothing on their input.
+        ``typed`` are the lines a user would type at the prompts (``jupyter
+        server password`` reads the new password twice); they reach the fix on
+        its standard input through the environment, never on a command line.
+        The transcript shows the fix's text as the command.
+        """
+        from jsv.claims.registry import registry_here
+
+        fix = registry_here().claim(claim_id).fix
+        if fix.component != "shell":
+            raise ConfigurationError(
+                f"{claim_id}: its fix goes into {fix.file} ({fix.component}); only a shell fix runs "
+                "on a started machine: use .with_fix()"
+            )
+        feed = 'printf "%s" "$JSV_TYPED" | (unset JSV_TYPED; exec sh -c "$1")'
+        typed_text = "".join(line + "\n" for line in typed)
+        ran = self.run(
+            ["sh", "-c", feed, "sh", fix.code], user=fix.user, environment={"JSV_TYPED": typed_text}
+        )
+        if ran.exit_code != 0:
+            raise ConfigurationError(
+                f"{claim_id}: its shell fix failed as {fix.user} on {self.alias} "
+                f"(exit {ran.exit_code}): {last_lines(ran.stdout + ran.stderr, 2)}"
+            )
+        self.applied_fixes[claim_id] = fix.code
+        self._fixes_run.append((claim_id, fix.code, fix.user))
+        return dataclasses.replace(ran, command=fix.code)
 
     # -- readiness -------------------------------------------------------------------
     def is_ready(self) -> bool:
@@ -78,7 +123,10 @@ class JupyterServer(Machine):
             parts.append("\n".join(self._config))
         if self._args:
             parts.append("jupyter server " + shlex.join(self._args))
-        return "\n".join(parts) or "defaults (token generated, passed as JUPYTER_TOKEN)"
+        shown = "\n".join(parts) or "defaults (token generated, passed as JUPYTER_TOKEN)"
+        for claim_id, code, user in [*self._shell_fixes, *self._fixes_run]:
+            shown += f"\n# then, as {user} (the fix of {claim_id}):\n{code}"
+        return shown
 
     def local_url(self, path: str = "/") -> str:
         """The URL of ``path`` from inside this container."""

@@ -8,10 +8,17 @@ from sphinx.application import Sphinx
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    from jsv.site import cache_key, collect, tables
+    from jsv.site import cache_key, checklists, claim_render, collect, roles, tables
 
+    app.add_node(
+        claim_render.evidence_details,
+        html=(claim_render.visit_details, claim_render.depart_details),
+        text=(lambda self, node: None, lambda self, node: None),
+    )
     cache_key.setup(app)
     collect.setup(app)
+    roles.setup(app)
+    checklists.setup(app)
     tables.setup(app)
     app.add_css_file("jsv.css")
-    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}

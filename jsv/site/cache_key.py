@@ -6,7 +6,7 @@ A runbook lists its environments in its front matter::
       images: [single-user, net-client]
 
 On ``source-read`` a hidden code cell holding the content-hashed image tags
-and a digest of the ``jsv`` package is inserted after the front matter, so
+a digest of the ``jsv`` package and of the page's claim registry file is inserted after the front matter, so
 jupyter-cache (which hashes code cells) re-executes a page exactly when one of
 its images or the machinery changed.  ``env-get-outdated`` re-reads pages
 whose key changed although their text did not.
@@ -41,19 +41,40 @@ def package_digest() -> str:
     return digest.hexdigest()[:16]
 
 
-def images_of(source: str) -> list[str]:
+def _meta(source: str) -> dict[str, list[str]]:
+    """The ``jsv:`` mapping of a page's front matter."""
     match = _FRONT_MATTER.match(source)
     if not match:
-        return []
-    meta = yaml.safe_load(match.group(1)) or {}
-    return list((meta.get("jsv") or {}).get("images", []))
+        return {}
+    return (yaml.safe_load(match.group(1)) or {}).get("jsv") or {}
 
 
-def runbook_key(source: str) -> dict[str, object]:
-    """The part of the cache key that the page text does not show."""
+def images_of(source: str) -> list[str]:
+    return list(_meta(source).get("images", []))
+
+
+def claims_digest(page: Path, source: str) -> str:
+    """sha256 of the page's claims file (``<page>.claims.yaml``) and of the files its front matter
+    lists under ``jsv: depends:`` (globs relative to the page, e.g. ``../single-user/*.claims.yaml``
+    for a page that assembles other pages' fixes); "" when there are none."""
+    files = [page.with_name(page.stem + ".claims.yaml")]
+    for pattern in _meta(source).get("depends", []):
+        files += sorted(page.parent.glob(pattern))
+    digest = hashlib.sha256()
+    for file in (f for f in files if f.is_file()):
+        digest.update(file.name.encode() + file.read_bytes())
+    return digest.hexdigest()[:16] if any(f.is_file() for f in files) else ""
+
+
+def runbook_key(source: str, page: Path) -> dict[str, object]:
+    """The part of the cache key that the page text does not show: images, machinery, claims."""
     from jsv.images import ensure_image
 
-    return {"images": {name: ensure_image(name) for name in images_of(source)}, "jsv": package_digest()}
+    return {
+        "images": {name: ensure_image(name) for name in images_of(source)},
+        "jsv": package_digest(),
+        "claims": claims_digest(page, source),
+    }
 
 
 def inject_key(source: str, key: dict[str, object]) -> str:
@@ -75,7 +96,7 @@ def is_runbook(docname: str, source: str) -> bool:
 def _source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     if not is_runbook(docname, source[0]):
         return
-    key = runbook_key(source[0])
+    key = runbook_key(source[0], Path(app.env.doc2path(docname)))
     keys(app.env)[docname] = key
     source[0] = inject_key(source[0], key)
 
@@ -93,8 +114,8 @@ def _outdated(
     for docname, old in keys(env).items():
         if docname in removed or docname in changed:
             continue
-        source = Path(env.doc2path(docname)).read_text(encoding="utf-8")
-        if runbook_key(source) != old:
+        page = Path(env.doc2path(docname))
+        if runbook_key(page.read_text(encoding="utf-8"), page) != old:
             stale.append(docname)
     return stale
 

@@ -1,6 +1,9 @@
 """MyST-NB mime renderer: a claim output becomes a claim card plus a ledger record.
 
 Registered through the ``myst_nb.mime_renderers`` entry point (pyproject).
+The card leads with what a reader acts on — statement, status, severity, the
+fix with the file it goes into (a code block, which gets a copy button) — and
+then the evidence: both sides' observations and transcripts, folded.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from typing import Any, ClassVar
 from docutils import nodes
 
 from jsv.claims.display import CLAIM_MIME
+from jsv.claims.record import ClaimRecord, SideRecord
 
 
 class claim_record(nodes.General, nodes.Element):
@@ -31,53 +35,100 @@ def _field(name: str, body: nodes.Node | str) -> nodes.field:
     return nodes.field("", nodes.field_name(text=name), nodes.field_body("", value))
 
 
-def _side(label: str, side: dict[str, Any]) -> list[nodes.Node]:
-    verdict = "check passed" if side["check_passed"] else "check failed"
+def _side(label: str, side: SideRecord) -> list[nodes.Node]:
+    verdict = "check passed" if side.check_passed else "check failed"
     title = nodes.paragraph()
-    title += nodes.strong(text=f"{label} — {side['environment']}: ")
-    title += nodes.Text(f"observed {side['observed']} ({verdict})")
+    title += nodes.strong(text=f"{label} — {side.environment}: ")
+    title += nodes.Text(f"observed {side.observed} ({verdict})")
     out: list[nodes.Node] = [title]
-    if side["configuration"]:
-        out.append(_literal(side["configuration"], "text"))
-    out.append(_literal(side["transcript"], "console"))
+    if side.configuration:
+        out.append(_literal(side.configuration, "text"))
+    out.append(_literal(side.transcript, "console"))
     return out
 
 
-def render_card(record: dict[str, Any]) -> nodes.container:
-    """The claim as a reader sees it: statement, threat, both sides, the fix."""
-    status = record["status"]
-    card = nodes.container(classes=["jsv-claim", f"jsv-{status}"], ids=[record["id"].lower()])
-    heading = nodes.paragraph(classes=["jsv-claim-title"])
-    heading += nodes.strong(text=record["id"])
-    heading += nodes.Text(f" · {record['title']} · ")
-    heading += nodes.inline(text=status.upper(), classes=["jsv-status", f"jsv-{status}"])
-    card += heading
-    card += nodes.paragraph(text=record["statement"])
+def _fix(record: ClaimRecord) -> list[nodes.Node]:
+    fix = record.fix
+    heading = nodes.paragraph(classes=["jsv-fix-title"])
+    heading += nodes.strong(text="Fix")
+    heading += nodes.Text(" — goes into ")
+    heading += nodes.literal(text=fix.file)
+    heading += nodes.Text(f" ({fix.place.rpartition('(')[2].rstrip(')')})")
+    if fix.user:
+        heading += nodes.Text(f", run as {fix.user}")
+    applied = (
+        "the hardened side of this run was built from exactly this text"
+        if fix.applied
+        else f"not applied by the run: {fix.reason}"
+    )
+    note = nodes.paragraph(
+        text=applied, classes=["jsv-fix-applied" if fix.applied else "jsv-fix-not-applied"]
+    )
+    block = _literal(fix.code, fix.language)
+    block["classes"] = ["jsv-fix-code"]
+    return [heading, block, note]
+
+
+def _evidence(record: ClaimRecord) -> nodes.container:
+    """The observations, in a ``<details>`` element (see ``jsv.css``/``details_visit``)."""
+    details = evidence_details(classes=["jsv-evidence"])
+    details += nodes.paragraph(text="Evidence: what the run observed")
     fields = nodes.field_list()
-    fields += _field("Threat", record["threat"])
-    fields += _field("Expected", record["expected"])
-    control = record["negative_control"]
+    fields += _field("Threat", record.threat)
+    fields += _field("Expected", record.expected)
+    control = record.negative_control
     if control == "not-applicable":
-        control += f" — {record['negative_control_reason']}"
+        control += f" — {record.negative_control_reason}"
+    elif record.weakness:
+        control += f" (the control must show: {record.weakness})"
     fields += _field("Negative control", control)
-    if record["sources"]:
-        fields += _field("Sources", ", ".join(record["sources"]))
-    versions = ", ".join(f"{k} {v}" for k, v in record["versions"].items())
+    if record.sources:
+        fields += _field("Sources", ", ".join(record.sources))
+    versions = ", ".join(f"{k} {v}" for k, v in record.versions.items())
     fields += _field("Ran against", versions or "—")
-    fields += _field("Took", f"{record['seconds']} s")
-    card += fields
-    card.extend(_side("Hardened", record["hardened"]))
-    if record["control"]:
-        card.extend(_side("Negative control", record["control"]))
-    fix = nodes.paragraph()
-    fix += nodes.strong(text="Fix")
-    fix += nodes.Text(f" ({record['fix']['where']}):")
-    card += fix
-    card += _literal(record["fix"]["code"], record["fix"]["language"])
-    if record.get("notes"):
-        card += nodes.paragraph(text=record["notes"], classes=["jsv-notes"])
+    fields += _field("Took", f"{record.seconds} s")
+    details += fields
+    details.extend(_side("Hardened", record.hardened))
+    if record.control:
+        details.extend(_side("Negative control", record.control))
+    return details
+
+
+class evidence_details(nodes.General, nodes.Element):
+    """A ``<details>`` block: the first paragraph is its summary."""
+
+
+def visit_details(self: Any, node: evidence_details) -> None:
+    self.body.append(self.starttag(node, "details", CLASS=" ".join(node["classes"])))
+    summary = node.children[0]
+    self.body.append(f"<summary>{self.encode(summary.astext())}</summary>")
+    node.children = node.children[1:]
+
+
+def depart_details(self: Any, node: evidence_details) -> None:
+    self.body.append("</details>\n")
+
+
+def render_card(record: ClaimRecord) -> nodes.container:
+    """The claim as a reader sees it: statement, status, fix, then the evidence."""
+    status = record.status
+    card = nodes.container(classes=["jsv-claim", f"jsv-{status}"], ids=[record.id.lower()])
+    heading = nodes.paragraph(classes=["jsv-claim-title"])
+    heading += nodes.strong(text=record.id)
+    heading += nodes.Text(f" · {record.title} · ")
+    heading += nodes.inline(text=status.upper(), classes=["jsv-status", f"jsv-{status}"])
+    heading += nodes.Text(" · ")
+    heading += nodes.inline(text=f"severity {record.severity}", classes=["jsv-severity"])
+    card += heading
+    card += nodes.paragraph(text=record.statement, classes=["jsv-statement"])
+    if record.config_warnings:
+        card += nodes.paragraph(text="Configuration warnings: " + "; ".join(record.config_warnings))
+    card.extend(_fix(record))
+    if record.notes:
+        card += nodes.paragraph(text=record.notes, classes=["jsv-notes"])
+    card += _evidence(record)
     holder = claim_record()
-    holder["record"] = json.dumps(record)
+    holder["record"] = json.dumps(record.to_json())
     card += holder
     return card
 
@@ -93,4 +144,4 @@ class ClaimRenderPlugin:
             return None
         content = data.content
         record = json.loads(content) if isinstance(content, str) else content
-        return [render_card(record)]
+        return [render_card(ClaimRecord.from_json(record))]

@@ -2,43 +2,59 @@
 
 Records live in the pickled Sphinx environment, so a warm rebuild that
 executes nothing still publishes the full ledger.  The build fails on a failed
-claim, a duplicate id or a record that does not match the ledger schema.
+claim, a duplicate id, a record that does not match the ledger schema, and on
+any difference between the registry and what the pages ran: a registered
+claim that no page verified, or a verified claim the registry does not hold.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.errors import ExtensionError
 
+from jsv.claims.record import ClaimRecord
+from jsv.claims.registry import Registry, RegistryError, load_registry
 from jsv.ledger import build_ledger, validate_record
 from jsv.site.claim_render import claim_record
 
 LEDGER_FILE = "claims.json"
 
 
-def records_by_doc(env: BuildEnvironment) -> dict[str, list[dict[str, Any]]]:
+def registry(app: Sphinx) -> Registry:
+    """The registry of the site's source tree, loaded once per build."""
+    if not hasattr(app, "jsv_registry"):
+        try:
+            app.jsv_registry = load_registry(Path(app.srcdir))
+        except RegistryError as error:
+            raise ExtensionError(str(error)) from None
+    return app.jsv_registry
+
+
+def records_by_doc(env: BuildEnvironment) -> dict[str, list[ClaimRecord]]:
     if not hasattr(env, "jsv_claims"):
         env.jsv_claims = {}
     return env.jsv_claims
 
 
-def all_records(env: BuildEnvironment) -> list[dict[str, Any]]:
+def all_records(env: BuildEnvironment) -> list[ClaimRecord]:
     return [r for docname in sorted(records_by_doc(env)) for r in records_by_doc(env)[docname]]
+
+
+def record_of(env: BuildEnvironment, claim_id: str) -> ClaimRecord | None:
+    return next((r for r in all_records(env) if r.id == claim_id), None)
 
 
 def _doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
     found = []
     for node in list(doctree.findall(claim_record)):
-        record = json.loads(node["record"])
-        record["page"] = f"{env.docname}.html#{record['id'].lower()}"
-        found.append(record)
+        record = ClaimRecord.from_json(json.loads(node["record"]))
+        found.append(record.on_page(f"{env.docname}.html#{record.id.lower()}"))
         node.parent.remove(node)
     records_by_doc(env)[env.docname] = found
     if not found:
@@ -57,18 +73,32 @@ def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildE
 
 def _consistency(app: Sphinx, env: BuildEnvironment) -> None:
     seen: dict[str, str] = {}
+    registered = registry(app)
     for record in all_records(env):
-        if record["id"] in seen:
+        if record.id in seen:
             raise ExtensionError(
-                f"claim id {record['id']} appears twice: {seen[record['id']]} "
-                f"and {record['page']}; ids are unique and never reused"
+                f"claim id {record.id} appears twice: {seen[record.id]} "
+                f"and {record.page}; ids are unique and never reused"
             )
-        seen[record["id"]] = record["page"]
-        problems = validate_record(record)
+        seen[record.id] = record.page
+        problems = validate_record(record.to_json())
         if problems:
-            raise ExtensionError(f"ledger entry {record['id']} is malformed: {'; '.join(problems)}")
-        if record["status"] == "failed":
-            raise ExtensionError(f"claim {record['id']} failed ({record['page']}): {record['evidence']}")
+            raise ExtensionError(f"ledger entry {record.id} is malformed: {'; '.join(problems)}")
+        if record.id not in registered.claims:
+            raise ExtensionError(f"claim {record.id} ran on {record.page} but is not in the registry")
+        if registered.pages[record.id] != record.docname:
+            raise ExtensionError(
+                f"claim {record.id} ran on {record.page} but is registered for {registered.pages[record.id]}"
+            )
+        if record.status == "failed":
+            raise ExtensionError(f"claim {record.id} failed ({record.page}): {record.evidence}")
+    built = set(env.found_docs)
+    missing = sorted(i for i, page in registered.pages.items() if i not in seen and page in built)
+    if missing:
+        raise ExtensionError(
+            f"claim {missing[0]} is registered for {registered.pages[missing[0]]} but the page did not "
+            f"verify it ({len(missing)} missing: {', '.join(missing[:8])})"
+        )
 
 
 def page_runtimes(env: BuildEnvironment) -> dict[str, float]:

@@ -17,6 +17,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
 from jsv.claims.model import AREAS
+from jsv.claims.record import ClaimRecord
 from jsv.ledger import source_coverage
 from jsv.site.collect import all_records
 
@@ -70,34 +71,36 @@ def _table(headers: list[str], rows: list[list[nodes.Node | str]], widths: list[
     return table
 
 
-def _link(app: Sphinx, fromdoc: str, record: dict[str, Any]) -> nodes.reference:
-    docname, _, anchor = record["page"].removesuffix("").partition(".html#")
+def _link(app: Sphinx, fromdoc: str, record: ClaimRecord) -> nodes.reference:
+    docname, _, anchor = record.page.partition(".html#")
     uri = app.builder.get_relative_uri(fromdoc, docname) + "#" + anchor
-    return nodes.reference("", record["id"], refuri=uri)
+    return nodes.reference("", record.id, refuri=uri)
 
 
 def _claims_rows(app: Sphinx, fromdoc: str) -> list[list[Any]]:
     rows = []
-    for record in sorted(all_records(app.env), key=lambda r: r["id"]):
+    for record in sorted(all_records(app.env), key=lambda r: r.id):
         versions = ", ".join(
-            f"{k} {v}" for k, v in record["versions"].items() if k not in {"python", "debian", "openssh"}
+            f"{k} {v}" for k, v in record.versions.items() if k not in {"python", "debian", "openssh"}
         )
         rows.append(
             [
                 _link(app, fromdoc, record),
-                record["status"],
-                AREAS.get(record["area"], record["area"]),
-                record["title"],
-                record["negative_control"],
+                record.status,
+                record.severity,
+                AREAS.get(record.area, record.area),
+                record.title,
+                record.negative_control,
+                "applied" if record.fix.applied else "not applied",
                 versions,
-                f"{record['seconds']}",
+                f"{record.seconds}",
             ]
         )
     return rows
 
 
 def _coverage_rows(app: Sphinx, fromdoc: str) -> list[list[Any]]:
-    records = {r["id"]: r for r in all_records(app.env)}
+    records = {r.id: r for r in all_records(app.env)}
     coverage = source_coverage(list(records.values()))
     rows = []
     for item in load_catalogue()["recommendations"]:
@@ -126,9 +129,9 @@ def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     for node in list(doctree.findall(ledger_table)):
         if node["kind"] == "claims":
             table = _table(
-                ["Claim", "Status", "Area", "Title", "Negative control", "Versions", "Seconds"],
+                ["Claim", "Status", "Severity", "Area", "Title", "Negative control", "Fix", "Versions", "s"],
                 _claims_rows(app, docname),
-                [8, 8, 12, 40, 14, 30, 6],
+                [7, 7, 6, 10, 34, 12, 7, 25, 5],
             )
         else:
             table = _table(

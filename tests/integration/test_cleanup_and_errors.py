@@ -11,11 +11,13 @@ import time
 import docker
 import pytest
 
+from jsv.__main__ import SECRETS_FILE
 from jsv.environments.resources import leftovers
 from jsv.errors import ImageBuildFailed
 from jsv.images import build
+from jsv.redaction import recorded_labelled_secrets
 
-from .conftest import run_id_of, site_command
+from .conftest import FIXTURES, run_id_of, site_command
 
 
 def test_passing_run_leaves_nothing(run_site):
@@ -91,3 +93,92 @@ def test_image_build_failure_names_dockerfile_and_step(tmp_path, monkeypatch):
     assert "\n" not in message
     assert re.search(r"containers/broken/Dockerfile failed at step 4/\d+ `RUN echo about to fail", message)
     assert "exit 3" in message or "returned a non-zero code: 3" in message
+
+
+def _site_capturing_fds(name: str, builddir, **env: str) -> tuple[int, str]:
+    """``python -m jsv site`` as ``make docs`` runs it: ipykernel captures file descriptors 1
+    and 2 only when PYTEST_CURRENT_TEST is unset (``ipykernel.iostream.OutStream.__init__``)."""
+    environ = {key: value for key, value in os.environ.items() if key != "PYTEST_CURRENT_TEST"}
+    done = subprocess.run(
+        site_command(name, builddir),
+        capture_output=True,
+        text=True,
+        env={**environ, **env},
+        timeout=900,
+        check=False,
+    )
+    return done.returncode, done.stdout + done.stderr
+
+
+def _values(label: str) -> list[bytes]:
+    return [r.value.encode() for r in recorded_labelled_secrets(SECRETS_FILE) if r.label == label]
+
+
+LEAKING_PAGE = FIXTURES / "leaking" / "runbooks" / "page.md"
+
+
+def _fd_cell_line() -> int:
+    lines = LEAKING_PAGE.read_text().splitlines()
+    return lines.index("if FD_LEVEL:") + 1
+
+
+def _assert_absent(tokens: list[bytes], builddir, output: str) -> None:
+    assert tokens
+    for path in builddir.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert not any(token in data for token in tokens), path
+    assert not any(token.decode() in output for token in tokens), "a secret reached the build's console"
+
+
+def test_fd_level_secret_is_redacted_and_fails_the_build(tmp_path):
+    builddir = tmp_path / "fd"
+    code, output = _site_capturing_fds("leaking", builddir)
+    assert code != 0, output[-3000:]
+    leak_lines = [line for line in output.splitlines() if "at the file-descriptor level" in line]
+    assert leak_lines == [
+        f"error: site build failed: runbooks/page.md:{_fd_cell_line()}: a cell wrote secret "
+        "«fixture-fd-token» to its output at the file-descriptor level (os.write / subprocess); "
+        "redacted, but fix the cell (capture the output and pass it through redact())"
+    ], output[-3000:]
+    assert re.search(r"^secret scan: \d+ files, .* 0 hit\(s\)", output, re.M), output[-2000:]
+    page = (builddir / "html" / "runbooks" / "page.html").read_text()
+    for shown in ("fd 1: ", "fd 2: ", "subprocess: "):
+        assert f"{shown}«redacted:fixture-fd-token»" in page
+    assert "«redacted:fixture-fd-token» end" in page  # the token written in two halves
+    assert "«redacted:fixture-fd-token»" in output  # ipykernel's copy of fd output, on the console
+    _assert_absent(_values("fixture-fd-token"), builddir, output)
+    assert leftovers(run_id_of(output)) == []
+
+
+def test_secret_through_python_streams_is_no_leak_and_an_unregistered_one_fails_the_build(tmp_path):
+    builddir = tmp_path / "python"
+    code, output = _site_capturing_fds("leaking", builddir, JSV_FIXTURE_OUTPUT="python")
+    assert code == 0, output[-3000:]
+    assert "at the file-descriptor level" not in output
+    assert re.search(r"^secret scan: \d+ files, .* 0 hit\(s\)", output, re.M), output[-2000:]
+    page = (builddir / "html" / "runbooks" / "page.html").read_text()
+    for shown in ("fd 1: ", "fd 2: ", "subprocess: "):
+        assert f"{shown}«redacted:fixture-fd-token»" in page
+    assert "«redacted:fixture-fd-token» end" in page
+    _assert_absent(_values("fixture-fd-token"), builddir, output)
+
+    builddir = tmp_path / "bypass"
+    code, output = _site_capturing_fds(
+        "leaking", builddir, JSV_FIXTURE_OUTPUT="python", JSV_FIXTURE_BYPASS="late-registration"
+    )
+    assert code != 0
+    assert "at the file-descriptor level" not in output
+    hits = [line for line in output.splitlines() if line.startswith("error: site build failed: secret ")]
+    page = builddir / "html" / "runbooks" / "page.html"
+    assert f"error: site build failed: secret «fixture-late-token» published in {page}" in hits, output[
+        -3000:
+    ]
+    assert all(
+        line.startswith("error: site build failed: secret «fixture-late-token» published in ")
+        for line in hits
+    )
+    assert len(hits) == len(set(hits))
+    late = _values("fixture-late-token")
+    assert late and not any(value.decode() in output for value in late)
+    assert leftovers(run_id_of(output)) == []

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from jsv.claims.places import place_problems
+from jsv.claims.registry import load_registry
 from jsv.ledger import validate_record
 from jsv.redaction import recorded_secrets
 from jsv.site.tables import load_catalogue
@@ -25,7 +27,7 @@ WITHOUT_CONTROL = {"HUB-17", "HUB-18", "HTC-02"}
 
 
 def test_every_record_is_well_formed_and_passed(ledger):
-    assert ledger["schema_version"] == 1
+    assert ledger["schema_version"] == 2
     for record in ledger["claims"]:
         assert validate_record(record) == [], record["id"]
         assert record["status"] in {"verified", "static", "skipped"}, record["id"]
@@ -143,3 +145,64 @@ def test_build_does_not_read_the_shared_folder():
         if "../shared" in path.read_text():
             offenders.append(str(path))
     assert offenders == []
+
+
+def test_the_ledger_holds_exactly_the_registry(ledger):
+    registry = load_registry(ROOT)
+    assert sorted(r["id"] for r in ledger["claims"]) == sorted(registry.claims)
+    for record in ledger["claims"]:
+        claim = registry.claim(record["id"])
+        assert (record["statement"], record["severity"], record["fix"]["code"]) == (
+            claim.statement,
+            claim.severity,
+            claim.fix.code,
+        ), record["id"]
+
+
+def test_every_fix_names_a_file_where_its_setting_is_read(ledger):
+    for record in ledger["claims"]:
+        fix = record["fix"]
+        assert place_problems(fix["component"], fix["file"], fix["code"], fix["user"]) == [], record["id"]
+
+
+def test_nine_in_ten_verified_claims_ran_their_published_fix(ledger):
+    verified = [r for r in ledger["claims"] if r["status"] == "verified"]
+    applied = [r for r in verified if r["fix_applied"]]
+    assert len(applied) >= 0.9 * len(verified), sorted(r["id"] for r in verified if not r["fix_applied"])
+    for record in ledger["claims"]:
+        assert record["fix_applied"] or record["fix_reason"].strip(), record["id"]
+        assert not record["config_warnings"], record["id"]
+
+
+def test_every_card_leads_with_its_fix_and_shows_it_once(ledger, build_dir):
+    for record in ledger["claims"]:
+        page, anchor = record["page"].split("#")
+        html = (build_dir / "html" / page).read_text()
+        card = html.split(f'id="{anchor}"', 1)[1]
+        fix_at, evidence_at = card.find("jsv-fix-code"), card.find("jsv-evidence")
+        assert 0 < fix_at < evidence_at, record["id"]
+        assert html.count(f"<strong>{record['id']}</strong>") == 1, record["id"]
+        assert "Claim(" not in html, page
+
+
+def test_threat_models_cite_claims_through_the_role(build_dir):
+    for name in ("threat-model-hub", "threat-model-shared-machine", "threat-model-batch"):
+        html = (build_dir / "html" / "docs" / f"{name}.html").read_text()
+        assert "jsv-claim-ref" in html, name
+
+
+def test_checklists_offer_assembled_config_files(build_dir):
+    html = (build_dir / "html" / "docs" / "checklists.html").read_text()
+    for name in ("su-jupyter_server_config.py", "hub-jupyterhub_config.py"):
+        assert name in html
+        text = (build_dir / "html" / "_static" / "checklists" / name).read_text()
+        assert text.count("\n# ") >= 3, name
+
+
+def test_the_batchspawner_api_claim_showed_root_on_the_stock_hub_and_withholds_the_reproduction(ledger):
+    (record,) = [r for r in ledger["claims"] if r["id"] == "HTC-09"]
+    assert record["status"] == "verified" and record["negative_control"] == "failed-as-expected"
+    assert "uid=0(root)" in record["control"]["observed"]
+    assert record["fix_applied"] is True
+    for side in (record["hardened"], record["control"]):
+        assert side["transcript"].startswith("(transcript withheld until"), side["environment"]

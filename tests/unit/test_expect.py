@@ -2,7 +2,17 @@
 
 import pytest
 
-from jsv.claims import absent, all_of, at_least, contains, equals, matches, mode_at_most, one_of
+from jsv.claims.expect import (
+    absent,
+    all_of,
+    at_least,
+    contains,
+    equals,
+    from_data,
+    matches,
+    mode_at_most,
+    one_of,
+)
 
 CASES = [
     (equals(403), 403, True),
@@ -42,3 +52,17 @@ def test_descriptions_read_as_sentences():
     assert equals(403).description == "equals 403"
     assert mode_at_most(0o600).description == "mode at most 0600"
     assert absent("abc", "«token»").description == "does not contain «token»"
+
+
+def test_registry_data_builds_the_same_comparisons():
+    data = {
+        "all_of": {
+            "status": {"one_of": [200, 204]},
+            "body": {"matches": "^ok"},
+            "mode": {"mode_at_most": 0o600},
+        }
+    }
+    expectation = from_data(data)
+    assert expectation.holds_for({"status": 204, "body": "ok!", "mode": 0o600})
+    assert not expectation.holds_for({"status": 204, "body": "ok!", "mode": 0o644})
+    assert from_data({"equals": [403, 200]}).holds_for((403, 200))

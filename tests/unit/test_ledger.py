@@ -1,3 +1,4 @@
+from jsv.claims.record import ClaimRecord
 from jsv.ledger import build_ledger, source_coverage, validate_record
 
 
@@ -16,7 +17,32 @@ def record(**overrides):
         "versions": {"jupyter_server": "2.21.1"},
         "evidence": "e",
         "seconds": 1.0,
-        "fix": {"code": "c", "language": "python", "where": "w"},
+        "severity": "high",
+        "notes": "",
+        "weakness": "",
+        "executed_at": "2026-12-01T00:00:00+00:00",
+        "run_id": "r",
+        "hardened": {
+            "environment": "h",
+            "configuration": "",
+            "observed": "403",
+            "check_passed": True,
+            "transcript": "",
+        },
+        "control": None,
+        "fix": {
+            "component": "jupyter_server",
+            "file": "jupyter_server_config.py",
+            "place": "p",
+            "language": "python",
+            "code": "c.X = 1",
+            "user": "",
+            "applied": True,
+            "reason": "",
+        },
+        "fix_applied": True,
+        "fix_reason": "",
+        "config_warnings": [],
         "page": "p.html#su-01",
     }
     base.update(overrides)
@@ -54,15 +80,33 @@ def test_bad_status_and_source():
     assert "bad source 'SEED-1'" in problems
 
 
+def typed(**overrides) -> ClaimRecord:
+    return ClaimRecord.from_json(record(**overrides))
+
+
+def test_fix_not_applied_needs_a_reason():
+    assert "fix not applied without a reason in fix_reason" in validate_record(record(fix_applied=False))
+
+
+def test_record_round_trips_through_json():
+    assert typed().to_json() == record()
+
+
 def test_ledger_totals_and_order():
-    ledger = build_ledger([record(id="SU-02"), record(id="SU-01", status="static")], {"a.html": 3.2})
+    ledger = build_ledger([typed(id="SU-02"), typed(id="SU-01", status="static")], {"a.html": 3.2})
     assert [c["id"] for c in ledger["claims"]] == ["SU-01", "SU-02"]
-    assert ledger["totals"] == {"claims": 2, "static": 1, "verified": 1}
+    assert ledger["totals"] == {
+        "claims": 2,
+        "static": 1,
+        "verified": 1,
+        "fix_applied": 2,
+        "verified_with_fix_applied": 1.0,
+    }
     assert ledger["areas"] == {"SU": {"static": 1, "verified": 1}}
     assert ledger["pages"] == {"a.html": {"execution_seconds": 3.2}}
-    assert ledger["schema_version"] == 1
+    assert ledger["schema_version"] == 2
 
 
 def test_source_coverage():
-    cov = source_coverage([record(id="SU-01"), record(id="SU-02", sources=["SEED-000-02", "SEED-002-09"])])
+    cov = source_coverage([typed(id="SU-01"), typed(id="SU-02", sources=["SEED-000-02", "SEED-002-09"])])
     assert cov == {"SEED-000-02": ["SU-01", "SU-02"], "SEED-002-09": ["SU-02"]}

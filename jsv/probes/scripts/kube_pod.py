@@ -1,7 +1,9 @@
 """Print, as JSON, the pod manifest the installed kubespawner builds for a configuration.
 
-Runs inside the kube-tools image.  The configuration is a JSON object of
-KubeSpawner traits on stdin (``{"uid": 1000, "cpu_limit": 1}``).  KubeSpawner is
+Runs inside the kube-tools image.  The configuration is a ``jupyterhub_config.py``
+given with ``--config PATH``, loaded the way JupyterHub loads its own
+(traitlets' ``PyFileConfigLoader``), or else a JSON object of KubeSpawner
+traits on stdin (``{"uid": 1000, "cpu_limit": 1}``).  KubeSpawner is
 constructed with ``_mock=True`` — the switch its own test-suite uses — which
 gives it a stub hub; the user is a stub named alice.  KubeSpawner still loads
 a kube-config to create (not use) its API client: without KUBECONFIG a stub
@@ -13,12 +15,18 @@ With ``--apply`` (a real cluster: KUBECONFIG set) the pod is created in the
 namespace ``JSV_K8S_NAMESPACE``, awaited until it runs (or is refused), read
 back as the API server admitted it, and deleted; that manifest is printed,
 with ``status.phase``.
+
+Everything KubeSpawner and traitlets log while configuring (``Config option
+`x` not recognized by `KubeSpawner```, deprecations) goes to stderr, as the
+hub's log would show it.
 """
 
 import asyncio
 import json
+import logging
 import os
 import sys
+import warnings
 
 STUB_KUBECONFIG = """apiVersion: v1
 kind: Config
@@ -40,6 +48,12 @@ from kubernetes_asyncio import config as k8s_config
 from kubernetes_asyncio.client import ApiClient
 from kubespawner import KubeSpawner
 from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader
+
+# the traitlets logger has only a NullHandler: send its warnings (and Python warnings) to stderr
+logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="[%(levelname)s %(name)s] %(message)s")
+logging.captureWarnings(True)
+warnings.simplefilter("default")
 
 
 class StubServer:
@@ -58,8 +72,11 @@ class StubUser:
 
 
 async def main() -> None:
-    traits = json.load(sys.stdin)
-    config = Config({"KubeSpawner": traits})
+    if "--config" in sys.argv:
+        path = sys.argv[sys.argv.index("--config") + 1]
+        config = PyFileConfigLoader(os.path.basename(path), os.path.dirname(path) or ".").load_config()
+    else:
+        config = Config({"KubeSpawner": json.load(sys.stdin)})
     spawner = KubeSpawner(config=config, user=StubUser(), _mock=True)
     spawner.api_token = "stub-api-token"
     pod = await spawner.get_pod_manifest()

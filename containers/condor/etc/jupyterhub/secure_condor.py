@@ -1,9 +1,10 @@
 """CondorSpawner hardened as INFN-Tier1 describes it, for batchspawner 1.3.
 
 * The notebook's environment (the hub API token included) is written by the
-  submit wrapper ``jsv-condor-submit`` to ``~/.jupyterhub-env`` (mode 0600)
-  and spooled with the job (``condor_submit -spool``, encrypted transfer);
-  the submit description has no ``GetEnv``, so the job ad holds no token.
+  submit wrapper ``/usr/local/bin/jsv-condor-submit`` (HTC-02's fix, put there
+  by the run) to ``~/.jupyterhub-env`` (mode 0600) and spooled with the job
+  (``condor_submit -spool``, encrypted transfer); the submit description has
+  no ``GetEnv``, so the job ad holds no token.
 * With ``JupyterHub.internal_ssl``, the user's key and certificates are
   copied to ``~/.jupyterhub-certs`` (owned by the user, 0600) and
   transferred with the job; the notebook finds them in its sandbox.
