@@ -52,7 +52,8 @@ def build_images() -> dict[str, str]:
 def build_site(builddir: str, fresh: bool, extra: list[str], source: Path = ROOT) -> int:
     from jsv.environments.resources import leftovers, sweep
     from jsv.labels import RUN_ID_ENV
-    from jsv.redaction import LEAKS_FILE_ENV, SECRETS_FILE_ENV, SITE_SOURCE_ENV, RecordedRedactor
+    from jsv.leaks import LEAKS_FILE_ENV, SITE_SOURCE_ENV
+    from jsv.redaction import SECRETS_FILE_ENV, RecordedRedactor
 
     preflight()
     build_images()
@@ -144,7 +145,7 @@ def _report_leaks(source: Path) -> int:
     The kernel redacted each of them; the build fails anyway, so the cell gets fixed.
     Returns the number of such leaks.
     """
-    from jsv.redaction import pending_leaks
+    from jsv.leaks import pending_leaks
 
     leaks = pending_leaks(leaks_file(), source)
     for leak in leaks:

@@ -26,12 +26,11 @@ from typing import Any
 from jsv.environments import resources
 from jsv.environments.machine import Machine
 from jsv.errors import RunbookTimeout
+from jsv.leaks import locate_cell, record_executed
 from jsv.redaction import (
     KernelOutputFilter,
     install_kernel_filter,
     install_output_filter,
-    locate_cell,
-    record_executed,
     redact,
     redact_tree,
     release_output,

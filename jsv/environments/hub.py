@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 from typing import Any, Self
 
-from jsv.environments.config_warnings import configured_names, traitlets_warnings
 from jsv.environments.machine import CommandResult, Machine
+from jsv.environments.traitlets_app import TraitletsApp
 from jsv.errors import EnvironmentTimeout
 from jsv.polling import poll_until
 from jsv.redaction import new_token
@@ -37,7 +37,7 @@ c.Spawner.http_timeout = 60
 """
 
 
-class JupyterHub(Machine):
+class JupyterHub(TraitletsApp, Machine):
     """``jupyterhub`` in a container, configured by ``jupyterhub_config.py`` lines.
 
     >>> hub = JupyterHub("hardened").with_config("c.JupyterHub.internal_ssl = True")  # doctest: +SKIP
@@ -46,6 +46,7 @@ class JupyterHub(Machine):
     """
 
     environment = "hub"
+    config_file = "jupyterhub_config.py"
 
     def __init__(self, variant: str, alias: str = "hub", **kwargs: Any) -> None:
         super().__init__(variant, alias, **kwargs)
@@ -135,14 +136,8 @@ class JupyterHub(Machine):
         )
         self.with_copy_into_container(config.encode(), CONFIG_PATH, 0o644)
 
-    def apply_fix(self, component: str, file: str, code: str) -> bool:
-        if file == "jupyterhub_config.py":
-            self.with_config(code)
-            return True
-        return super().apply_fix(component, file, code)
-
-    def config_warnings(self) -> list[str]:
-        return traitlets_warnings(self.logs_text(), configured_names(LAB_CONFIG + "\n".join(self._config)))
+    def configuration_text(self) -> str:
+        return LAB_CONFIG + "\n".join(self._config)
 
     # -- readiness -------------------------------------------------------------------
     def is_ready(self) -> bool:

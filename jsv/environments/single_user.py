@@ -13,8 +13,8 @@ import json
 import shlex
 from typing import Any, Self
 
-from jsv.environments.config_warnings import configured_names, traitlets_warnings
 from jsv.environments.machine import CommandResult, Machine
+from jsv.environments.traitlets_app import TraitletsApp
 from jsv.errors import ConfigurationError, last_lines
 from jsv.redaction import new_token
 
@@ -23,7 +23,7 @@ CONFIG_PATH = "/home/alice/.jupyter/jupyter_server_config.py"
 READY_MARKER = "is running at:"
 
 
-class JupyterServer(Machine):
+class JupyterServer(TraitletsApp, Machine):
     """``jupyter server`` in a container, configured by config lines and flags.
 
     >>> server = JupyterServer("hardened")                                  # doctest: +SKIP
@@ -32,6 +32,7 @@ class JupyterServer(Machine):
     """
 
     environment = "single-user"
+    config_file = "jupyter_server_config.py"
 
     def __init__(
         self, variant: str, alias: str = "jupyter", *, token: str | None = None, **kwargs: Any
@@ -69,15 +70,6 @@ class JupyterServer(Machine):
             config = "\n".join(self._config) + "\n"
             self.with_copy_into_container(config.encode(), CONFIG_PATH, 0o600)
         self.with_command(self._args)
-
-    def apply_fix(self, component: str, file: str, code: str) -> bool:
-        if file == "jupyter_server_config.py":
-            self.with_config(code)
-            return True
-        return super().apply_fix(component, file, code)
-
-    def config_warnings(self) -> list[str]:
-        return traitlets_warnings(self.logs_text(), configured_names("\n".join(self._config)))
 
     def run_fix(self, claim_id: str, *typed: str) -> CommandResult:
         """Run ``claim_id``'s published shell fix now, verbatim, as its user, and record it as applied.

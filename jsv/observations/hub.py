@@ -150,24 +150,24 @@ def cross_site_write(client: NetClient, target: JupyterHub) -> Observation:
     )
 
 
-def user_site_in_server(client: NetClient, target: JupyterHub) -> Observation:
-    """HUB-19: whether alice's usercustomize.py ran in her server, and the cross-site write."""
-    ran = target.run("test -e /tmp/usercustomize-ran && echo ran || echo 'not run'")
+def _planted_file_ran(client: NetClient, target: JupyterHub, flag: str, label: str) -> Observation:
+    """Whether a file alice planted left ``flag`` behind (it ran), and the cross-site write."""
+    ran = target.run(f"test -e {flag} && echo ran || echo 'not run'")
     write = cross_site_write(client, target)
     return Observation(
-        {"alice's usercustomize.py ran": ran.stdout.strip() == "ran", **write.value},
+        {f"alice's {label} ran": ran.stdout.strip() == "ran", **write.value},
         ran.transcript + "\n" + write.transcript,
     )
+
+
+def user_site_in_server(client: NetClient, target: JupyterHub) -> Observation:
+    """HUB-19: whether alice's usercustomize.py ran in her server, and the cross-site write."""
+    return _planted_file_ran(client, target, "/tmp/usercustomize-ran", "usercustomize.py")
 
 
 def profile_in_server(client: NetClient, target: JupyterHub) -> Observation:
     """HUB-20: whether alice's .bash_profile ran before her server, and the cross-site write."""
-    ran = target.run("test -e /tmp/profile-ran && echo ran || echo 'not run'")
-    write = cross_site_write(client, target)
-    return Observation(
-        {"alice's .bash_profile ran": ran.stdout.strip() == "ran", **write.value},
-        ran.transcript + "\n" + write.transcript,
-    )
+    return _planted_file_ran(client, target, "/tmp/profile-ran", ".bash_profile")
 
 
 def direct_to_alices_port(client: NetClient, target: JupyterHub) -> Observation:

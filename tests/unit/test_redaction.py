@@ -4,6 +4,7 @@ import os
 
 import pytest
 
+from jsv import leaks as leak_records
 from jsv import redaction
 
 
@@ -180,7 +181,7 @@ def test_kernel_filter_catches_fd_level_output_of_a_real_kernel(monkeypatch, tmp
     # ipykernel does not capture fd 1/2 when it sees PYTEST_CURRENT_TEST (iostream.OutStream.__init__)
     monkeypatch.delenv("PYTEST_CURRENT_TEST", raising=False)
     monkeypatch.setenv(redaction.SECRETS_FILE_ENV, str(tmp_path / "kernel-secrets.txt"))
-    monkeypatch.setenv(redaction.LEAKS_FILE_ENV, str(tmp_path / "kernel-leaks.txt"))
+    monkeypatch.setenv(leak_records.LEAKS_FILE_ENV, str(tmp_path / "kernel-leaks.txt"))
     manager, client = start_new_kernel(kernel_name="python3")
     try:
 
@@ -217,7 +218,7 @@ def test_kernel_filter_catches_fd_level_output_of_a_real_kernel(monkeypatch, tmp
         assert "child «redacted:fd-token»" in after
         assert "fd2 «redacted:fd-token»" in after
         assert "split «redacted:fd-token» end" in after
-        leaks = redaction.pending_leaks(tmp_path / "kernel-leaks.txt", os.getcwd())
+        leaks = leak_records.pending_leaks(tmp_path / "kernel-leaks.txt", os.getcwd())
         assert [leak.label for leak in leaks] == ["fd-token"]  # once for the cell, not per write
         assert token not in (tmp_path / "kernel-leaks.txt").read_text()
     finally:
@@ -275,8 +276,8 @@ def _leaking_filter(tmp_path, monkeypatch):
     page.parent.mkdir(parents=True)
     page.write_text(PAGE)
     leaks = tmp_path / "leaks.txt"
-    monkeypatch.setenv(redaction.LEAKS_FILE_ENV, str(leaks))
-    monkeypatch.setenv(redaction.SITE_SOURCE_ENV, str(tmp_path / "site"))
+    monkeypatch.setenv(leak_records.LEAKS_FILE_ENV, str(leaks))
+    monkeypatch.setenv(leak_records.SITE_SOURCE_ENV, str(tmp_path / "site"))
     session = FakeSession()
     send = redaction.install_kernel_filter(session)
     send.directory = str(page.parent)
@@ -301,9 +302,9 @@ def test_kernel_filter_records_a_secret_in_a_stream_once_per_cell(tmp_path, monk
     assert token not in str(session.sent)
     assert token not in leaks.read_text()
     assert leaks.stat().st_mode & 0o777 == 0o600
-    found = redaction.pending_leaks(leaks, tmp_path / "site")
-    assert found == [redaction.Leak("fd-token", str(page.resolve()), str(page.parent), 8)]
-    assert redaction.pending_leaks(leaks, tmp_path) == []  # a site the page lies in, not its own
+    found = leak_records.pending_leaks(leaks, tmp_path / "site")
+    assert found == [leak_records.Leak("fd-token", str(page.resolve()), str(page.parent), 8)]
+    assert leak_records.pending_leaks(leaks, tmp_path) == []  # a site the page lies in, not its own
     assert found[0].error_line(tmp_path / "site") == (
         "error: site build failed: runbooks/page.md:8: a cell wrote secret «fd-token» to its output "
         "at the file-descriptor level (os.write / subprocess); redacted, but fix the cell "
@@ -327,7 +328,7 @@ def test_a_leak_without_a_known_cell_names_the_page_or_its_directory(tmp_path, m
     send("iopub", stream_msg(session, token + "\n", parent={"header": {"msg_id": "unknown"}}))
     send.page = str(page)
     send("iopub", stream_msg(session, token + "\n"), ident=b"stream.stdout")
-    found = redaction.pending_leaks(leaks, tmp_path / "site")
+    found = leak_records.pending_leaks(leaks, tmp_path / "site")
     assert [leak.where(tmp_path / "site") for leak in found] == [
         "runbooks/ (page not found)",
         "runbooks/page.md",
@@ -360,8 +361,8 @@ def test_pending_leaks_stand_until_the_page_runs_again(tmp_path):
     _leak_record(leaks, "executed", one)  # one runs again, now without leaking
     _leak_record(leaks, "leak", two, label="b", line=4, site=str(site))
     leaks.write_text(leaks.read_text() + "not json\n")
-    assert redaction.pending_leaks(leaks, site) == [redaction.Leak("b", str(two), str(two.parent), 4)]
-    assert redaction.pending_leaks(tmp_path / "missing.txt", site) == []
+    assert leak_records.pending_leaks(leaks, site) == [leak_records.Leak("b", str(two), str(two.parent), 4)]
+    assert leak_records.pending_leaks(tmp_path / "missing.txt", site) == []
 
 
 def test_locate_cell_in_a_notebook(tmp_path):
@@ -373,8 +374,8 @@ def test_locate_cell_in_a_notebook(tmp_path):
         ]
     }
     (tmp_path / "nb.ipynb").write_text(json.dumps(notebook))
-    where = redaction.locate_cell("import os\nos.write(1, b'x')\n", str(tmp_path))
+    where = leak_records.locate_cell("import os\nos.write(1, b'x')\n", str(tmp_path))
     assert where == (str((tmp_path / "nb.ipynb").resolve()), 2, True)
-    assert redaction.locate_cell("print()", str(tmp_path)) == (None, None, False)
-    leak = redaction.Leak("t", where[0], str(tmp_path), 2, True)
+    assert leak_records.locate_cell("print()", str(tmp_path)) == (None, None, False)
+    leak = leak_records.Leak("t", where[0], str(tmp_path), 2, True)
     assert leak.where(tmp_path) == "nb.ipynb cell 2"
