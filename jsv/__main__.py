@@ -1,4 +1,4 @@
-"""Command line: ``python -m jsv {preflight,images,site,page,claims,sweep,clean}``.
+"""Command line: ``python -m jsv {preflight,images,site,page,claims,sweep,clean,audit}``.
 
 ``site`` is what ``nox -s docs`` runs: check Docker, build the images, run
 Sphinx (which executes the runbooks), and remove every container and network
@@ -206,6 +206,11 @@ def clean(builddir: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["audit"]:  # its own parser: needs neither Docker nor the source tree
+        from jsv.audit.cli import main as audit_main
+
+        return audit_main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m jsv", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("preflight", help="check that a Docker engine answers")

@@ -9,7 +9,8 @@ show (``weakness``), or why no insecure twin exists (``no_control``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from jsv.claims.expect import Expectation
 
@@ -73,6 +74,8 @@ class Claim:
     applies_when: str = ""
     """Empty for every deployment of the area; else the condition (``the hub uses LDAP``)."""
     registry_file: str = ""
+    expect_data: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """``expect`` as written in the registry (what ``jsv audit``'s packaged copy carries)."""
 
     @property
     def area(self) -> str:

@@ -127,6 +127,7 @@ def _claim(entry: dict[str, Any], file: str) -> Claim:
         applies_when=" ".join(entry.get("applies_when", "").split()),
         embargo=" ".join(entry.get("embargo", "").split()),
         registry_file=file,
+        expect_data=entry["expect"],
     )
 
 

@@ -52,6 +52,12 @@ class Lab:
         self.machines.append(machine)
         return machine
 
+    def address_of(self, machine: Machine) -> str:
+        """``machine``'s IP address on this lab's network (the host can reach it: a Linux bridge)."""
+        container = machine.get_wrapped_container()
+        container.reload()
+        return container.attrs["NetworkSettings"]["Networks"][self.name]["IPAddress"]
+
     def stop(self, machine: Machine) -> None:
         machine.remove_now()
         if machine in self.machines:

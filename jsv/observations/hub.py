@@ -11,9 +11,13 @@ home before her server starts.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from jsv.claims import Observation
 from jsv.environments import JupyterHub, Lab, NetClient, Situation
 from jsv.probes import TrafficCapture
+from jsv.probes.curl_browser import browser_for
+from jsv.probes.http import Browser, Request, Target
 from jsv.probes.login import browse, consent, cookie_request, hub_session, landing, status_of
 from jsv.redaction import register
 
@@ -74,9 +78,10 @@ def server_address(hub: JupyterHub, user: str = "alice") -> tuple[str, int]:
 
 
 # -- observations ------------------------------------------------------------------------
-def outsider_reaches_proxy_api(client: NetClient, target: JupyterHub) -> Observation:
-    """HUB-02: another machine asks the proxy's REST API (port 8001) for its routes."""
-    reply = client.http(f"http://{target.alias}:8001/api/routes")
+def outsider_reaches_proxy_api(client: NetClient | Browser, target: Target) -> Observation:
+    """HUB-02: another machine asks the proxy's REST API (port 8001 of the hub's host) for its routes."""
+    host = urlsplit(target.url("/")).hostname
+    reply = browser_for(client).send(Request(f"http://{host}:8001/api/routes", timeout=5))
     return Observation({"from another machine": reply.outcome}, reply.transcript)
 
 
@@ -184,9 +189,9 @@ def direct_to_alices_port(client: NetClient, target: JupyterHub) -> Observation:
     )
 
 
-def login_page_headers(client: NetClient, target: JupyterHub) -> Observation:
+def login_page_headers(client: NetClient | Browser, target: Target) -> Observation:
     """HUB-11: the status and Content-Security-Policy of ``/hub/login``."""
-    reply = client.http(target.url("/hub/login"))
+    reply = browser_for(client).send(Request(target.url("/hub/login")))
     return Observation(
         {
             "status": reply.status,

@@ -1,27 +1,32 @@
 """What a remote client observes of a single-user Jupyter Server (claims SU-01, SU-06/07, SU-09..14).
 
-Used by ``runbooks/single-user/*`` and by the assembled-configuration run in
-``runbooks/checklists/single-user.md``.  Every function takes the client
-machine (a :class:`~jsv.environments.NetClient` on the lab network) and the
-server, and only sends requests a browser or ``curl`` on another machine could.
+Used by ``runbooks/single-user/*``, by the assembled-configuration run in
+``runbooks/checklists/single-user.md`` and by ``jsv audit``.  Every function
+takes a client — the runbooks' :class:`~jsv.environments.NetClient` on the lab
+network, or any :class:`~jsv.probes.http.Browser` (the audit's runs on the
+reader's machine) — and the server, and only sends requests a browser on
+another machine could.  What a check creates (a file, a kernel, a terminal)
+it removes again.
 """
 
 from __future__ import annotations
 
 from jsv.claims import Observation
 from jsv.environments import JupyterServer, Lab, NetClient
-from jsv.probes import TrafficCapture, websocket_handshake
-from jsv.probes.login import cookie_request, form_login, status_of, xsrf_cookie
+from jsv.probes import TrafficCapture
+from jsv.probes.curl_browser import browser_for
+from jsv.probes.http import Browser, Reply, Request, Target, plain_http, token_header
 
 EVIL = "http://evil.example"
 HIDDEN_FILE = ".netrc-example"
 """A dot-file the SU-14 servers hold in the directory they serve."""
 
 
-def token_required(client: NetClient, target: JupyterServer) -> Observation:
+def token_required(client: NetClient | Browser, target: Target) -> Observation:
     """SU-01: ``/api/contents`` without the token, then with it in a header."""
-    without = client.http(target.url("/api/contents"))
-    with_header = client.http(target.url("/api/contents"), "-H", f"Authorization: token {target.token}")
+    browser = browser_for(client)
+    without = browser.send(Request(target.url("/api/contents")))
+    with_header = browser.send(Request(target.url("/api/contents"), headers=token_header(target.token)))
     return Observation(
         (without.status, with_header.status), without.transcript + "\n\n" + with_header.transcript
     )
@@ -41,47 +46,55 @@ def token_on_the_wire(lab: Lab, client: NetClient, target: JupyterServer) -> Obs
     )
 
 
-def plain_http_answered(client: NetClient, target: JupyterServer) -> Observation:
-    """SU-07: an ``http://`` request to the server's port."""
-    reply = client.http(f"http://{target.alias}:8888/api/status")
+def plain_http_answered(client: NetClient | Browser, target: Target) -> Observation:
+    """SU-07: an ``http://`` request to the server's TLS port."""
+    reply = browser_for(client).send(Request(plain_http(target.url("/api/status"))))
     answer = "HTTP response" if reply.status else f"no HTTP response ({reply.outcome})"
     return Observation(answer, reply.transcript)
 
 
-def forged_post(client: NetClient, target: JupyterServer) -> Observation:
-    """SU-09: a cookie-only POST (what a foreign page can send), then one with the XSRF token."""
-    login = form_login(client, target.url(""), target.token)
-    forged = cookie_request(client, target.url("/api/contents"), "-X", "POST")
-    xsrf = xsrf_cookie(client)
-    same_site = cookie_request(
-        client, target.url("/api/contents"), "-X", "POST", "-H", f"'X-XSRFToken: {xsrf}'"
-    )
+def forged_post(client: NetClient | Browser, target: Target) -> Observation:
+    """SU-09: a cookie-only POST (what a foreign page can send), then one with the XSRF token.
+
+    Each POST that succeeds creates an untitled file; it is deleted again.
+    """
+    browser = browser_for(client)
+    login = browser.log_in(target.url(""), target.token)
+    create = Request(target.url("/api/contents"), "POST", with_cookies=True)
+    forged = browser.send(create)
+    same_site = browser.send(create.header("X-XSRFToken", browser.cookie("_xsrf") or ""))
+    _delete_created(browser, target, forged, same_site)
     return Observation(
-        {"cookie only": status_of(forged), "cookie + X-XSRFToken": status_of(same_site)},
+        {"cookie only": forged.status, "cookie + X-XSRFToken": same_site.status},
         "\n\n".join([login.transcript, forged.transcript, same_site.transcript]),
     )
 
 
-def websocket_origins(client: NetClient, target: JupyterServer) -> Observation:
-    """SU-10: kernel WebSocket handshakes riding on the login cookie, from a foreign and the same origin."""
-    kernel = client.http(
-        target.url("/api/kernels"), "-X", "POST", "-H", f"Authorization: token {target.token}"
-    )
-    channels = target.url(f"/api/kernels/{kernel.json()['id']}/channels")
-    login = form_login(client, target.url(""), target.token)
-    foreign = websocket_handshake(client, channels, EVIL, cookie_jar="/tmp/jar")
-    origin = target.url("").rstrip("/")
-    same = websocket_handshake(client, channels, origin, cookie_jar="/tmp/jar")
+def websocket_origins(client: NetClient | Browser, target: Target) -> Observation:
+    """SU-10: kernel WebSocket handshakes riding on the login cookie, from a foreign and the same origin.
+
+    The kernel started for the test is shut down afterwards.
+    """
+    browser = browser_for(client)
+    kernels = target.url("/api/kernels")
+    kernel = browser.send(Request(kernels, "POST", token_header(target.token)))
+    kernel_id = kernel.json()["id"]
+    channels = target.url(f"/api/kernels/{kernel_id}/channels")
+    login = browser.log_in(target.url(""), target.token)
+    foreign = browser.websocket(channels, EVIL)
+    same = browser.websocket(channels, target.url("").rstrip("/"))
+    browser.send(Request(f"{kernels}/{kernel_id}", "DELETE", token_header(target.token)))
     return Observation(
         {"foreign origin": foreign.outcome, "same origin": same.outcome},
         "\n\n".join([kernel.transcript, login.transcript, foreign.transcript, same.transcript]),
     )
 
 
-def cors_grant(client: NetClient, target: JupyterServer) -> Observation:
+def cors_grant(client: NetClient | Browser, target: Target) -> Observation:
     """SU-11: a cookie-authenticated request carrying a foreign ``Origin``."""
-    login = form_login(client, target.url(""), target.token)
-    reply = client.http(target.url("/api/contents"), "-b", "/tmp/jar", "-H", f"Origin: {EVIL}")
+    browser = browser_for(client)
+    login = browser.log_in(target.url(""), target.token)
+    reply = browser.send(Request(target.url("/api/contents"), headers=(("Origin", EVIL),), with_cookies=True))
     return Observation(
         {
             "access-control-allow-origin": reply.headers.get("access-control-allow-origin"),
@@ -91,25 +104,35 @@ def cors_grant(client: NetClient, target: JupyterServer) -> Observation:
     )
 
 
-def csp(client: NetClient, target: JupyterServer) -> Observation:
+def csp(client: NetClient | Browser, target: Target) -> Observation:
     """SU-12: the Content-Security-Policy of the login page."""
-    reply = client.http(target.url("/login"))
+    reply = browser_for(client).send(Request(target.url("/login")))
     return Observation(reply.headers.get("content-security-policy", ""), reply.transcript)
 
 
-def terminal_api(client: NetClient, target: JupyterServer) -> Observation:
-    """SU-13: creating a terminal through the REST API."""
-    reply = client.http(
-        target.url("/api/terminals"), "-X", "POST", "-H", f"Authorization: token {target.token}"
-    )
+def terminal_api(client: NetClient | Browser, target: Target) -> Observation:
+    """SU-13: creating a terminal through the REST API (a terminal created is closed again)."""
+    browser = browser_for(client)
+    terminals = target.url("/api/terminals")
+    reply = browser.send(Request(terminals, "POST", token_header(target.token)))
+    if reply.status == 200:
+        browser.send(Request(f"{terminals}/{reply.json()['name']}", "DELETE", token_header(target.token)))
     return Observation(reply.status, reply.transcript)
 
 
-def hidden_served(client: NetClient, target: JupyterServer) -> Observation:
-    """SU-14: the dot-file :data:`HIDDEN_FILE` through the contents API and ``/files``."""
-    auth = ["-H", f"Authorization: token {target.token}"]
-    api = client.http(target.url(f"/api/contents/{HIDDEN_FILE}"), *auth)
-    raw = client.http(target.url(f"/files/{HIDDEN_FILE}"), *auth)
+def hidden_served(client: NetClient | Browser, target: Target, name: str = HIDDEN_FILE) -> Observation:
+    """SU-14: the dot-file ``name`` through the contents API and ``/files``."""
+    browser = browser_for(client)
+    auth = token_header(target.token)
+    api = browser.send(Request(target.url(f"/api/contents/{name}"), headers=auth))
+    raw = browser.send(Request(target.url(f"/files/{name}"), headers=auth))
     return Observation(
         {"/api/contents": api.status, "/files": raw.status}, api.transcript + "\n\n" + raw.transcript
     )
+
+
+def _delete_created(browser: Browser, target: Target, *replies: Reply) -> None:
+    for reply in replies:
+        if reply.status == 201:
+            path = reply.json()["path"]
+            browser.send(Request(target.url(f"/api/contents/{path}"), "DELETE", token_header(target.token)))

@@ -1,0 +1,9 @@
+"""``jsv audit URL``: the site's checks, with the same ids and fixes, against the reader's own deployment.
+
+Modules, in the order a run uses them: :mod:`~jsv.audit.catalogue` (the audited
+claims as packaged data), :mod:`~jsv.audit.checks` (which observation checks
+which claim, and what it needs), :mod:`~jsv.audit.client` (the HTTP/WebSocket
+client on this machine), :mod:`~jsv.audit.target` (what answers at the URL),
+:mod:`~jsv.audit.run` (verdicts), :mod:`~jsv.audit.report` (table, JSON,
+JUnit) and :mod:`~jsv.audit.cli` (arguments, credentials, exit codes).
+"""

@@ -1,0 +1,92 @@
+"""Which observation checks which claim from the auditor's position, and what it needs.
+
+Each entry names a claim of the registry and the observation function the
+runbooks call for it (:mod:`jsv.observations`), so the audit's verdict comes
+from the same requests and the same expectation as the site's.  A check that
+creates something on the target (a file, a kernel, a terminal) is marked
+``writes``: it runs only with ``--allow-writes`` and removes what it made.
+Claims about positions the auditor does not have (another local user, the
+hub's loopback, a packet capture) are listed in :data:`NOT_AUDITABLE` with why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from jsv.claims import Observation
+from jsv.observations import hub, single_user
+from jsv.probes.http import Browser, Endpoint, Request, token_header
+
+Kind = Literal["server", "hub"]
+AUDIT_HIDDEN_FILE = ".jsv-audit-hidden"
+
+
+@dataclass(frozen=True)
+class AuditCheck:
+    claim_id: str
+    kind: Kind
+    observe: Callable[[Browser, Endpoint], Observation]
+    writes: str = ""
+    """What the check creates and removes again; empty for a read-only check."""
+    needs_token: bool = True
+
+
+def hidden_file_served(browser: Browser, target: Endpoint) -> Observation:
+    """SU-14 on a server whose files the auditor does not know: create a dot-file, ask for it, delete it.
+
+    A server that hides dot-files refuses to create one (``PUT`` answers 400),
+    so it then has nothing to serve and both requests answer 404 — as on the
+    runbook's hardened server, which holds such a file and will not serve it.
+    """
+    url = target.url(f"/api/contents/{AUDIT_HIDDEN_FILE}")
+    auth = token_header(target.token)
+    body = '{"type": "file", "format": "text", "content": "jsv audit"}'
+    created = browser.send(Request(url, "PUT", (*auth, ("Content-Type", "application/json")), body=body))
+    try:
+        seen = single_user.hidden_served(browser, target, AUDIT_HIDDEN_FILE)
+    finally:
+        if created.status in (200, 201):
+            browser.send(Request(url, "DELETE", auth))
+    return Observation(seen.value, created.transcript + "\n\n" + seen.transcript)
+
+
+CHECKS: tuple[AuditCheck, ...] = (
+    AuditCheck("SU-01", "server", single_user.token_required),
+    AuditCheck("SU-07", "server", single_user.plain_http_answered, needs_token=False),
+    AuditCheck("SU-09", "server", single_user.forged_post, writes="an untitled file, deleted"),
+    AuditCheck("SU-10", "server", single_user.websocket_origins, writes="a kernel, shut down"),
+    AuditCheck("SU-11", "server", single_user.cors_grant),
+    AuditCheck("SU-12", "server", single_user.csp, needs_token=False),
+    AuditCheck("SU-13", "server", single_user.terminal_api, writes="a terminal, closed"),
+    AuditCheck("SU-14", "server", hidden_file_served, writes=f"the dot-file {AUDIT_HIDDEN_FILE}, deleted"),
+    AuditCheck("HUB-02", "hub", hub.outsider_reaches_proxy_api, needs_token=False),
+    AuditCheck("HUB-11", "hub", hub.login_page_headers, needs_token=False),
+)
+
+NOT_AUDITABLE: dict[str, str] = {
+    "SU-02": "the listening address is seen from the server's own host (ss -tln); an answer here only "
+    "says the auditor can reach it",
+    "SU-03": "needs the server's config files (the stored hash)",
+    "SU-04": "needs the server's file system (file mode)",
+    "SU-05": "needs a shell on the server (starting it as root)",
+    "SU-06": "needs a packet capture at the server",
+    "SU-08": "needs the SSH tunnel's two ends",
+    "SU-15": "needs another local user on the server",
+    "SU-16": "would change the server's password",
+    "SU-17": "needs the server restarted",
+    "SU-18": "names the project's own probe extension",
+    "HUB-01": "the proxy's API is on the hub's loopback",
+    "HUB-03": "needs a packet capture on the hub's loopback",
+    "HUB-04": "needs the hub's file system",
+    "HUB-05": "needs a shell on the hub host",
+    "HUB-06": "needs three users' logins",
+    "HUB-09": "needs the user server's loopback port, read from the hub's database",
+    "HUB-12": "needs a packet capture in front of the hub",
+    "HUB-14": "would get the auditor's address banned",
+}
+
+
+def checks_for(kind: Kind) -> tuple[AuditCheck, ...]:
+    return tuple(check for check in CHECKS if check.kind == kind)

@@ -1,0 +1,69 @@
+"""Run the audit's checks against a target and judge each with the claim's registry expectation."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from jsv.audit.catalogue import AuditedClaim, audited_claims
+from jsv.audit.checks import AuditCheck, checks_for
+from jsv.audit.client import LocalClient
+from jsv.audit.target import Target
+from jsv.redaction import redact
+
+VERDICTS = ("pass", "fail", "not-applicable", "error")
+
+
+@dataclass(frozen=True)
+class Finding:
+    claim: AuditedClaim
+    verdict: str
+    observed: str
+    """The observed value (redacted), or why the check did not run."""
+    transcript: str
+    seconds: float
+
+
+def _not_applicable(check: AuditCheck, target: Target, allow_writes: bool) -> str:
+    if check.writes and not allow_writes:
+        return f"writes ({check.writes}): run with --allow-writes"
+    if check.needs_token and not target.endpoint.token:
+        variable = "JUPYTERHUB_API_TOKEN" if target.kind == "hub" else "JUPYTER_TOKEN"
+        return f"needs a token: set {variable} or --token-file"
+    return ""
+
+
+def audit(
+    target: Target,
+    client: LocalClient,
+    *,
+    allow_writes: bool = False,
+    progress: Callable[[Finding], None] = lambda finding: None,
+) -> list[Finding]:
+    claims = audited_claims()
+    findings = []
+    for check in checks_for(target.kind):
+        claim = claims[check.claim_id]
+        started = time.monotonic()
+        reason = _not_applicable(check, target, allow_writes)
+        if reason:
+            finding = Finding(claim, "not-applicable", reason, "", 0.0)
+        else:
+            try:
+                seen = check.observe(client, target.endpoint)
+                verdict = "pass" if claim.expect.holds_for(seen.value) else "fail"
+                finding = Finding(
+                    claim,
+                    verdict,
+                    redact(repr(seen.value)),
+                    redact(seen.transcript),
+                    time.monotonic() - started,
+                )
+            except Exception as error:  # a check that broke is reported, never a pass
+                finding = Finding(
+                    claim, "error", redact(f"{type(error).__name__}: {error}"), "", time.monotonic() - started
+                )
+        progress(finding)
+        findings.append(finding)
+    return findings

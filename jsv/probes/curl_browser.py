@@ -1,0 +1,52 @@
+"""The runbooks' :class:`~jsv.probes.http.Browser`: ``curl`` in a client container, cookies in a jar there."""
+
+from __future__ import annotations
+
+import shlex
+
+from jsv.environments.net_client import HttpReply, NetClient
+from jsv.probes.http import Browser, LoginReply, Request
+from jsv.probes.login import form_login, status_of, xsrf_cookie
+from jsv.probes.websocket import websocket_handshake
+from jsv.redaction import register
+
+
+class CurlBrowser:
+    """Carries :class:`Request` records out with ``curl`` on ``client``; the jar is the session."""
+
+    def __init__(self, client: NetClient, jar: str = "/tmp/jar") -> None:
+        self.client = client
+        self.jar = jar
+
+    def send(self, request: Request) -> HttpReply:
+        options: list[str] = []
+        if request.method != "GET":
+            options += ["-X", request.method]
+        for name, value in request.headers:
+            options += ["-H", f"{name}: {value}"]
+        if request.with_cookies:
+            options += ["-b", self.jar]
+        if request.body is not None:
+            options += ["--data", request.body]
+        return self.client.http(request.url, *options, timeout=request.timeout)
+
+    def log_in(
+        self, base: str, password: str, *, username: str | None = None, path: str = "/login"
+    ) -> LoginReply:
+        ran = form_login(self.client, base, password, self.jar, username=username, path=path)
+        return LoginReply(status_of(ran), ran.stdout.strip(), ran.transcript)
+
+    def websocket(self, url: str, origin: str | None, *, with_cookies: bool = True) -> HttpReply:
+        return websocket_handshake(self.client, url, origin, cookie_jar=self.jar if with_cookies else None)
+
+    def cookie(self, name: str) -> str | None:
+        if name == "_xsrf":
+            return xsrf_cookie(self.client, self.jar) or None
+        ran = self.client.run(f"awk -v n={shlex.quote(name)} '$6==n {{print $7}}' {self.jar}")
+        value = ran.stdout.strip()
+        return register(value, f"cookie {name}") if value else None
+
+
+def browser_for(client: NetClient | Browser) -> Browser:
+    """The runbooks pass their client container; the audit passes its own browser."""
+    return CurlBrowser(client) if isinstance(client, NetClient) else client

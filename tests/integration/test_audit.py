@@ -1,0 +1,118 @@
+"""``jsv audit`` from this machine against the project's own servers: every audited claim passes on
+the hardened side (built from the published fixes, as the checklist page assembles them) and fails
+on the insecure twin, the verdicts the runbooks reach.  The audit runs as a reader runs it: a
+subprocess with the token in the environment only, its whole output scanned for the token."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from jsv.audit.checks import checks_for
+from jsv.claims.checklist import assembled_config, claims_of
+from jsv.claims.registry import load_registry
+from jsv.environments import JupyterHub, JupyterServer
+from jsv.redaction import new_token
+
+ROOT = Path(__file__).resolve().parents[2]
+
+WEAK_SERVER = (
+    "c.ServerApp.disable_check_xsrf = True",
+    "c.ServerApp.allow_origin = '*'",
+    "c.ServerApp.allow_credentials = True",
+    "c.ServerApp.tornado_settings = {'headers': {'Content-Security-Policy': 'frame-ancestors *'}}",
+    "c.ContentsManager.allow_hidden = True",
+)
+WEAK_HUB = (
+    "c.ConfigurableHTTPProxy.api_url = 'http://0.0.0.0:8001'",
+    "c.JupyterHub.tornado_settings = {'headers': {'Content-Security-Policy': 'frame-ancestors *'}}",
+)
+
+
+def audit(url: str, token: str, *options: str) -> tuple[int, dict, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("JUPYTER_TOKEN", "JUPYTERHUB_API_TOKEN")}
+    if token:
+        env["JUPYTER_TOKEN"] = token
+    ran = subprocess.run(
+        [sys.executable, "-m", "jsv", "audit", url, "--format", "json", "--allow-writes", *options],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    output = ran.stdout + ran.stderr
+    assert not token or token not in output, "the audit printed the token"
+    report = json.loads(ran.stdout) if ran.stdout.strip() else {}
+    return ran.returncode, report, output
+
+
+def verdicts(report: dict) -> dict[str, str]:
+    return {record["id"]: record["status"] for record in report["claims"]}
+
+
+def observed(report: dict) -> str:
+    return "\n".join(f"{r['id']} {r['status']}: {r['observed']}\n{r['evidence']}" for r in report["claims"])
+
+
+@pytest.fixture
+def tls_files(client):
+    made = client.run(
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=audit "
+        "-keyout /tmp/key.pem -out /tmp/cert.pem 2>&1"
+    )
+    assert made.exit_code == 0, made.stdout
+    return client.run("cat /tmp/key.pem").stdout, client.run("cat /tmp/cert.pem").stdout
+
+
+def test_single_user_audit_matches_the_runbooks(lab, tls_files):
+    key, cert = tls_files
+    assembled = assembled_config(claims_of(load_registry(ROOT), ["SU"]), "jupyter_server_config.py")
+    hardened = lab.start(
+        JupyterServer("assembled", alias="audited")
+        .with_config(assembled)
+        .with_file("/home/alice/tls/privkey.pem", key, 0o600)
+        .with_file("/home/alice/tls/fullchain.pem", cert, 0o644)
+        .with_file("/home/alice/projects/README.md", "the served directory\n", 0o644)
+        .with_args("--ip=0.0.0.0")
+    )
+    weak = lab.start(JupyterServer("weak", alias="weak").with_config(*WEAK_SERVER).with_args("--ip=0.0.0.0"))
+    open_server = lab.start(JupyterServer("open_server", alias="open", token="").with_args("--ip=0.0.0.0"))
+    audited = {check.claim_id for check in checks_for("server")}
+
+    code, report, output = audit(f"https://{lab.address_of(hardened)}:8888", hardened.token, "--insecure")
+    assert verdicts(report) == dict.fromkeys(audited, "pass"), observed(report)
+    assert code == 0, output
+    assert report["target"]["versions"]["server"] == hardened.versions()["jupyter_server"]
+
+    code, report, output = audit(f"http://{lab.address_of(weak)}:8888", weak.token)
+    assert code == 1, output
+    assert verdicts(report) == {**dict.fromkeys(audited, "fail"), "SU-01": "pass"}, output
+
+    code, report, output = audit(f"http://{lab.address_of(open_server)}:8888", new_token("any-token"))
+    assert verdicts(report)["SU-01"] == "fail", output
+
+
+def test_hub_audit_matches_the_runbooks(lab):
+    hardened = lab.start(JupyterHub("hardened", alias="audithub").with_fix("HUB-02", "HUB-11"))
+    weak = lab.start(JupyterHub("weak", alias="weakhub").with_config(*WEAK_HUB))
+    audited = {check.claim_id for check in checks_for("hub")}
+
+    code, report, output = audit(f"http://{lab.address_of(hardened)}:8000", "")
+    assert (code, verdicts(report)) == (0, dict.fromkeys(audited, "pass")), output
+    assert report["target"]["versions"]["hub"] == hardened.versions()["jupyterhub"]
+
+    code, report, output = audit(f"http://{lab.address_of(weak)}:8000", "")
+    assert (code, verdicts(report)) == (1, dict.fromkeys(audited, "fail")), output
+
+
+def test_connection_refused_is_one_line_and_exit_2(lab, client):
+    code, report, output = audit(f"http://{lab.address_of(client)}:8888", "")
+    assert code == 2 and report == {}
+    assert output.strip().splitlines()[-1].startswith("jsv audit: http://"), output
+    assert "connection refused" in output
