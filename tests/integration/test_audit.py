@@ -99,7 +99,7 @@ def test_single_user_audit_matches_the_runbooks(lab, tls_files):
 
 
 def test_hub_audit_matches_the_runbooks(lab):
-    hardened = lab.start(JupyterHub("hardened", alias="audithub").with_fix("HUB-02", "HUB-11"))
+    hardened = lab.start(JupyterHub("hardened", alias="audithub").with_fix("HUB-02", "HUB-03", "HUB-11"))
     weak = lab.start(JupyterHub("weak", alias="weakhub").with_config(*WEAK_HUB))
     audited = {check.claim_id for check in checks_for("hub")}
 
