@@ -32,11 +32,16 @@ def surface(app: Sphinx) -> dict[str, list[ReviewedItem]]:
     if not hasattr(app, "jsv_surface"):
         known = set(registry(app).claims)
         found: dict[str, list[ReviewedItem]] = {}
+        app.jsv_surface_versions = {}
         problems: list[str] = []
         try:
             for inventory in enumerate_all(Path(app.outdir).parent / ".jsv-surface"):
                 items, issues = review(inventory, load_reviews(inventory.component), known)
                 found[inventory.component] = items
+                app.jsv_surface_versions[inventory.component] = {
+                    **inventory.versions,
+                    "image": inventory.environment,
+                }
                 problems.extend(issues)
         except SurfaceError as error:
             raise ExtensionError(str(error)) from None
@@ -113,8 +118,13 @@ class AttackSurfaceTable(SphinxDirective):
 def _write_json(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
+    found = surface(app)
     payload: dict[str, Any] = {
-        "items": [item.to_json() for items in surface(app).values() for item in items],
+        "components": {
+            name: {"versions": app.jsv_surface_versions[name], "items": len(items)}
+            for name, items in found.items()
+        },
+        "items": [item.to_json() for items in found.values() for item in items],
     }
     (Path(app.outdir) / SURFACE_FILE).write_text(json.dumps(payload, indent=1))
 
