@@ -8,7 +8,7 @@ from sphinx.application import Sphinx
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    from jsv.site import cache_key, checklists, claim_render, collect, roles, tables
+    from jsv.site import cache_key, checklists, claim_render, collect, roles, surface, tables
 
     app.add_node(
         claim_render.evidence_details,
@@ -20,5 +20,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     roles.setup(app)
     checklists.setup(app)
     tables.setup(app)
+    surface.setup(app)
     app.add_css_file("jsv.css")
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}

@@ -1,0 +1,134 @@
+"""The ``jsv-attack-surface`` directive and ``attack-surface.json``.
+
+The inventory is read once per build from the pinned environments
+(:func:`jsv.surface.enumerate.enumerate_all`, cached by image tag), matched
+with its reviews, and any unreviewed or stale item fails the build with one
+line naming it.  ``.. jsv-attack-surface:: jupyterhub`` renders a component's
+table with its claim ids linked (through the ``claim`` role's resolver).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+from sphinx.util.docutils import SphinxDirective
+
+from jsv.site.collect import registry
+from jsv.site.roles import claim_ref
+from jsv.surface.enumerate import enumerate_all
+from jsv.surface.model import ReviewedItem
+from jsv.surface.review import SurfaceError, load_reviews, review
+
+SURFACE_FILE = "attack-surface.json"
+
+
+def surface(app: Sphinx) -> dict[str, list[ReviewedItem]]:
+    """Every component's reviewed items; raises ExtensionError listing every unreviewed item."""
+    if not hasattr(app, "jsv_surface"):
+        known = set(registry(app).claims)
+        found: dict[str, list[ReviewedItem]] = {}
+        app.jsv_surface_versions = {}
+        problems: list[str] = []
+        try:
+            for inventory in enumerate_all(Path(app.outdir).parent / ".jsv-surface"):
+                items, issues = review(inventory, load_reviews(inventory.component), known)
+                found[inventory.component] = items
+                app.jsv_surface_versions[inventory.component] = {
+                    **inventory.versions,
+                    "image": inventory.environment,
+                }
+                problems.extend(issues)
+        except SurfaceError as error:
+            raise ExtensionError(str(error)) from None
+        if problems:
+            raise ExtensionError("attack surface:\n" + "\n".join(problems))
+        app.jsv_surface = found
+    return app.jsv_surface
+
+
+def _cell(content: nodes.Node | str) -> nodes.entry:
+    entry = nodes.entry()
+    entry += content if isinstance(content, nodes.Node) else nodes.paragraph(text=content)
+    return entry
+
+
+def _verdict(item: ReviewedItem) -> nodes.paragraph:
+    para = nodes.paragraph()
+    if item.review.claims:
+        for index, claim_id in enumerate(item.review.claims):
+            if index:
+                para += nodes.Text(", ")
+            para += claim_ref(claim_id=claim_id)
+    else:
+        para += nodes.Text(item.review.reason)
+    return para
+
+
+class AttackSurfaceTable(SphinxDirective):
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        component = self.arguments[0]
+        items = surface(self.env.app).get(component)
+        if items is None:
+            raise self.error(f"jsv-attack-surface: unknown component {component!r}")
+        if not hasattr(self.env, "jsv_table_docs"):
+            self.env.jsv_table_docs = set()
+        self.env.jsv_table_docs.add(self.env.docname)  # claim refs are resolved on every build
+        headers = ["methods", "route or command", "reachable by", "input", "writes", "verdict"]
+        table = nodes.table(classes=["jsv-attack-surface"])
+        group = nodes.tgroup(cols=len(headers))
+        table += group
+        for width in (8, 30, 18, 16, 6, 32):
+            group += nodes.colspec(colwidth=width)
+        head = nodes.thead()
+        row = nodes.row()
+        for header in headers:
+            row += _cell(header)
+        head += row
+        group += head
+        body = nodes.tbody()
+        for item in items:
+            row = nodes.row()
+            row += _cell(" ".join(item.item.methods) or "command")
+            shown = (
+                item.item.pattern
+                if item.item.kind == "route"
+                else f"{item.item.pattern} = {item.item.handler}"
+            )
+            row += _cell(nodes.paragraph("", "", nodes.literal(text=shown)))
+            row += _cell(", ".join(item.review.reachable_by))
+            row += _cell(item.review.input)
+            row += _cell("yes" if item.review.changes_state else "no")
+            row += _cell(_verdict(item))
+            body += row
+        group += body
+        version = items[0].item.version if items else ""
+        intro = nodes.paragraph(
+            text=f"{len(items)} items of {component}, read from {version} in this build; 0 unreviewed."
+        )
+        return [intro, table]
+
+
+def _write_json(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    found = surface(app)
+    payload: dict[str, Any] = {
+        "components": {
+            name: {"versions": app.jsv_surface_versions[name], "items": len(items)}
+            for name, items in found.items()
+        },
+        "items": [item.to_json() for items in found.values() for item in items],
+    }
+    (Path(app.outdir) / SURFACE_FILE).write_text(json.dumps(payload, indent=1))
+
+
+def setup(app: Sphinx) -> None:
+    app.add_directive("jsv-attack-surface", AttackSurfaceTable)
+    app.connect("build-finished", _write_json)

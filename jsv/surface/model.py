@@ -1,0 +1,93 @@
+"""Typed records of the attack surface: what the software exposes, and what a reviewer said about it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+ROUTE, COMMAND = "route", "command"
+
+
+@dataclass(frozen=True)
+class SurfaceItem:
+    """One route (all methods its handler implements) or one command-line template, as enumerated."""
+
+    component: str
+    kind: str  # ROUTE or COMMAND
+    pattern: str  # the router's regex, or the spawner trait (``CondorSpawner.batch_query_cmd``)
+    handler: str  # the handler class, or the trait's value as the running spawner holds it
+    methods: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()  # file:line in site-packages of each method's implementation
+    version: str = ""  # "package version" the item was read from
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.pattern, self.handler if self.kind == ROUTE else "")
+
+    def label(self) -> str:
+        if self.kind == ROUTE:
+            return f"{self.component}: {' '.join(self.methods)} {self.pattern} ({self.handler})"
+        return f"{self.component}: command {self.pattern} = {self.handler!r}"
+
+
+@dataclass(frozen=True)
+class Review:
+    """A reviewer's entry for one item: who reaches it, what flows in, and the verdict."""
+
+    pattern: str
+    handler: str
+    methods: tuple[str, ...]
+    reachable_by: tuple[str, ...]
+    input: str
+    claims: tuple[str, ...] = ()
+    reason: str = ""
+    changes_state: bool = False
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.pattern, self.handler)
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Review:
+        verdict = data["verdict"]
+        return cls(
+            pattern=data["pattern"],
+            handler=data.get("handler", ""),
+            methods=tuple(data.get("methods", ())),
+            reachable_by=tuple(data["reachable_by"]),
+            input=data["input"],
+            claims=tuple(verdict.get("claims", ())),
+            reason=verdict.get("reason", ""),
+            changes_state=bool(data.get("changes_state", False)),
+        )
+
+
+@dataclass(frozen=True)
+class ReviewedItem:
+    item: SurfaceItem
+    review: Review
+
+    def to_json(self) -> dict[str, Any]:
+        item = asdict(self.item)
+        item["methods"] = list(self.item.methods)
+        item["sources"] = list(self.item.sources)
+        review = self.review
+        item.update(
+            reachable_by=list(review.reachable_by),
+            input=review.input,
+            changes_state=review.changes_state,
+            verdict="claims" if review.claims else "reason",
+            claims=list(review.claims),
+            reason=review.reason,
+        )
+        return item
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """Every item of one component, read from one environment."""
+
+    component: str
+    environment: str  # the image tag it was read from
+    versions: dict[str, str]
+    items: tuple[SurfaceItem, ...] = field(default_factory=tuple)
