@@ -79,6 +79,16 @@ def cached_outcome(cache: object, job: PageJob) -> PageOutcome | None:
     return PageOutcome(job.docname, "cached", claims=claim_statuses(merged))
 
 
+def recorded_seconds(cache: object) -> dict[str, float]:
+    """Each page's last recorded execution time in the cache (by page path)."""
+    found: dict[str, tuple[object, float]] = {}
+    for record in cache.list_cache_records():  # type: ignore[attr-defined]
+        seconds = (record.data or {}).get("execution_seconds")
+        if seconds is not None and (record.uri not in found or record.created > found[record.uri][0]):
+            found[record.uri] = (record.created, float(seconds))
+    return {uri: seconds for uri, (_created, seconds) in found.items()}
+
+
 def execute_pages(
     jobs: list[PageJob],
     cache_path: Path,
@@ -103,6 +113,8 @@ def execute_pages(
         else:
             outcomes.append(found)
             emit(found.line())
+    times = recorded_seconds(cache)
+    todo.sort(key=lambda job: -times.get(str(job.path), float("inf")))  # longest (or unknown) first
     live = _Workers()
     with tempfile.TemporaryDirectory(prefix="jsv-exec-") as scratch:
 
