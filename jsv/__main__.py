@@ -245,11 +245,12 @@ def _pre_execute(
     print(f"executing runbooks: {len(jobs)} page(s), {workers} worker(s) ({VERBOSE_ENV}=1 shows all output)")
     timeout = int(config.get("nb_execution_timeout", 900) or 900)
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    outcomes: list = []
     try:
-        outcomes = execute_pages(jobs, cache_path, workers, env, timeout, fresh, emit, verbose)
+        execute_pages(jobs, cache_path, workers, env, timeout, fresh, emit, verbose, outcomes)
     except KeyboardInterrupt:
         print(f"interrupted: stopped every page of run {run}", file=sys.stderr, flush=True)
-        return 130, []
+        return 130, outcomes
     finally:
         signal.signal(signal.SIGTERM, previous)
         removed = sweep(run)

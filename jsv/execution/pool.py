@@ -98,13 +98,18 @@ def execute_pages(
     fresh: bool,
     emit: Callable[[str], None],
     verbose: bool = False,
+    outcomes: list[PageOutcome] | None = None,
 ) -> list[PageOutcome]:
-    """Execute what is not cached (everything when ``fresh``) on ``workers`` processes; store results."""
+    """Execute what is not cached (everything when ``fresh``) on ``workers`` processes; store results.
+
+    Outcomes are appended to ``outcomes`` (a new list if not given) as pages finish, so a caller
+    still has those of the finished pages when an interrupt ends the run.
+    """
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
     cache = get_cache(str(cache_path))
-    outcomes: list[PageOutcome] = []
+    outcomes = [] if outcomes is None else outcomes
     todo: list[PageJob] = []
     for job in jobs:
         found = None if fresh else cached_outcome(cache, job)
