@@ -80,6 +80,7 @@ def _ensure_image_reporting(name: str) -> tuple[str, str]:
 def build_site(builddir: str, fresh: bool, extra: list[str], source: Path = ROOT) -> int:
     from jsv.environments.resources import leftovers, sweep
     from jsv.execution.plan import jobs_from_env
+    from jsv.execution.shard import SHARD_ENV, shard_from_env
     from jsv.labels import RUN_ID_ENV
     from jsv.leaks import LEAKS_FILE_ENV, SITE_SOURCE_ENV
     from jsv.redaction import SECRETS_FILE_ENV, RecordedRedactor
@@ -87,6 +88,7 @@ def build_site(builddir: str, fresh: bool, extra: list[str], source: Path = ROOT
     started = time.monotonic()
     try:
         workers = jobs_from_env()
+        shard_from_env()
     except ValueError as error:
         raise JsvError(str(error)) from None
     verbose = os.environ.get(VERBOSE_ENV, "") not in ("", "0")
@@ -122,7 +124,10 @@ def build_site(builddir: str, fresh: bool, extra: list[str], source: Path = ROOT
         os.path.join(builddir, "doctrees"),
     ]
     config = _sphinx_config(source)
-    pre_execute = workers > 1 and config.get("nb_execution_mode", "auto") == "cache"
+    shard = shard_from_env()
+    if shard is not None and config.get("nb_execution_mode", "auto") != "cache":
+        raise JsvError(f"{SHARD_ENV} needs nb_execution_mode = 'cache' in {source}/conf.py")
+    pre_execute = (workers > 1 or shard is not None) and config.get("nb_execution_mode", "auto") == "cache"
     cache_path = _cache_path(config, builddir)
     if pre_execute:
         command += ["-D", f"nb_execution_cache_path={cache_path}"]
@@ -135,8 +140,13 @@ def build_site(builddir: str, fresh: bool, extra: list[str], source: Path = ROOT
     outcomes: list = []
     if pre_execute:
         code, outcomes = _pre_execute(
-            source, cache_path, workers, env, config, fresh, run, redact_line, verbose
+            source, cache_path, workers, env, config, fresh, run, redact_line, verbose, shard
         )
+        if shard is not None:
+            part = _write_shard(source, cache_path, shard, outcomes, Path(builddir) / "shards")
+            print(f"shard {shard.index}/{shard.count}: {len(outcomes)} page(s) written to {part}", flush=True)
+            print(summary_of(images, outcomes, started, workers), flush=True)
+            return code
         if code != 0:
             print(summary_of(images, outcomes, started, workers), flush=True)
             return code
@@ -229,6 +239,7 @@ def _pre_execute(
     run: str,
     redact_line: object,
     verbose: bool,
+    shard: object = None,
 ) -> tuple[int, list]:
     """Execute the uncached runbook pages on ``workers`` processes before Sphinx reads them.
 
@@ -242,6 +253,8 @@ def _pre_execute(
         print(redact_line(line.rstrip("\n") + "\n"), end="", flush=True)
 
     jobs = runbook_jobs(Path(source).resolve())
+    if shard is not None:
+        jobs = _share_of(jobs, shard, source)
     print(f"executing runbooks: {len(jobs)} page(s), {workers} worker(s) ({VERBOSE_ENV}=1 shows all output)")
     timeout = int(config.get("nb_execution_timeout", 900) or 900)
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
@@ -263,6 +276,67 @@ def _pre_execute(
     for outcome in failed:
         print(f"error: site build failed: {redact_line(outcome.error)} ({outcome.docname})", file=sys.stderr)
     return (1 if failed else 0), outcomes
+
+
+def _share_of(jobs: list, shard: object, source: Path) -> list:
+    """This shard's pages, balanced by the page times of a previous ledger (``JSV_SHARD_TIMES``)."""
+    from jsv.execution.shard import TIMES_ENV, assign, recorded_times
+
+    ledger = Path(os.environ.get(TIMES_ENV) or Path(source) / "_build" / "html" / "claims.json")
+    shares = assign([job.docname for job in jobs], recorded_times(ledger), shard.count)
+    mine = set(shares[shard.index - 1])
+    return [job for job in jobs if job.docname in mine]
+
+
+def _write_shard(source: Path, cache_path: Path, shard: object, outcomes: list, directory: Path) -> Path:
+    """The executed notebooks of this shard's pages (from the cache) and its partial ledger."""
+    from jupyter_cache import get_cache
+
+    from jsv.execution.plan import runbook_jobs
+    from jsv.execution.shard import write_part
+
+    done = {o.docname: o for o in outcomes if o.state in ("executed", "cached")}
+    cache = get_cache(str(cache_path))
+    notebooks = {}
+    for job in runbook_jobs(Path(source).resolve()):
+        if job.docname in done:
+            notebooks[job.docname] = cache.merge_match_into_notebook(job.notebook)[1]
+    pages = {
+        name: {"execution_seconds": round(o.seconds, 1), "claims": dict(o.claims), "state": o.state}
+        for name, o in sorted(done.items())
+    }
+    failed = sorted(o.docname for o in outcomes if o.state not in ("executed", "cached"))
+    return write_part(directory, shard, notebooks, {"pages": pages, "failed": failed})
+
+
+def merge_shards(parts: list[Path], builddir: str, source: Path) -> int:
+    """Put every shard's notebooks in one execution cache, then build the one site and ledger from it."""
+    import nbformat
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    from jsv.execution.plan import runbook_jobs
+    from jsv.execution.shard import merge_parts
+
+    jobs = {job.docname: job for job in runbook_jobs(Path(source).resolve())}
+    merged = merge_parts(parts, set(jobs))
+    for line in merged.errors:
+        print(f"error: merge: {line}", file=sys.stderr)
+    if merged.errors:
+        return 1
+    cache = get_cache(str(_cache_path(_sphinx_config(source), builddir)))
+    for docname, notebook_file in sorted(merged.notebooks.items()):
+        notebook = nbformat.read(notebook_file, as_version=4)
+        cache.cache_notebook_bundle(
+            CacheBundleIn(notebook, str(jobs[docname].path)), check_validity=False, overwrite=True
+        )
+    print(f"merge: {len(merged.notebooks)} page(s) from {len(parts)} shard(s)", flush=True)
+    previous = os.environ.pop("JSV_SHARD", None)
+    try:
+        return build_site(builddir, False, [], source)
+    finally:
+        if previous is not None:
+            os.environ["JSV_SHARD"] = previous
 
 
 def _raise_interrupt(signum: int, frame: object) -> None:
@@ -358,6 +432,10 @@ def main(argv: list[str] | None = None) -> int:
     site.add_argument("sphinx_args", nargs="*")
     page_cmd = sub.add_parser("page", help="execute one runbook page and summarise its claims")
     page_cmd.add_argument("path", help="runbooks/<area>/<page>.md")
+    merge_cmd = sub.add_parser("merge", help="assemble one site and ledger from JSV_SHARD parts")
+    merge_cmd.add_argument("parts", nargs="+", help="the <builddir>/shards/<k>-of-<n> folders")
+    merge_cmd.add_argument("--builddir", default="_build")
+    merge_cmd.add_argument("--source", default=str(ROOT))
     sub.add_parser("claims", help="list the claim registry (validates every claims file)")
     sweep_cmd = sub.add_parser("sweep", help="remove containers/networks/volumes by label")
     sweep_cmd.add_argument("--run", default=None, help="only those of one run id")
@@ -381,6 +459,8 @@ def main(argv: list[str] | None = None) -> int:
             run = run_page(Path(args.path).resolve())
             print(summary(run))
             return 1 if run.error or any(r.status == "failed" for r in run.records) else 0
+        elif args.command == "merge":
+            return merge_shards([Path(p) for p in args.parts], args.builddir, Path(args.source))
         elif args.command == "claims":
             from jsv.claims.registry import load_registry
 
