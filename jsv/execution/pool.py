@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
@@ -26,6 +27,7 @@ import nbformat
 from jsv.execution.plan import PageJob
 from jsv.execution.progress import PageOutcome, claim_statuses
 
+_TAIL_LINES = 20  # of a worker's output, shown when it died without a result
 _STOP_GRACE = 60.0  # seconds a worker gets to shut its kernel down after SIGTERM
 
 
@@ -178,26 +180,34 @@ def _run_one(
         str(out_dir),
         str(job.path.parent),
     ]
-    log = (out_dir / "output.log").open("w", encoding="utf-8")
-    with log:
-        process = subprocess.Popen(
-            [*command, str(timeout)],
-            env=env,
-            stdout=None if verbose else log,
-            stderr=subprocess.STDOUT if not verbose else None,
-            stdin=subprocess.DEVNULL,
-            text=True,
-            start_new_session=True,
-        )
-        live.add(process)
-        try:
-            code = process.wait()
-        finally:
-            live.discard(process)
+    process = subprocess.Popen(
+        [*command, str(timeout)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        errors="replace",
+        start_new_session=True,
+    )
+    live.add(process)
+    tail: deque[str] = deque(maxlen=_TAIL_LINES)
+    try:
+        # the kernel's copy of fd-level cell output arrives here: it goes through ``emit``, which redacts
+        for line in process.stdout or ():
+            tail.append(line)
+            if verbose:
+                emit(f"[{job.docname}] {line}")
+        code = process.wait()
+    finally:
+        live.discard(process)
     seconds = time.monotonic() - started
     result_file = out_dir / "result.json"
     if not result_file.is_file():
         state = "interrupted" if live.stopping.is_set() else "failed"
+        if state == "failed" and not verbose:
+            for line in tail:
+                emit(f"[{job.docname}] {line}")
         return job, PageOutcome(job.docname, state, seconds, error=f"worker exited with {code}"), None
     result = json.loads(result_file.read_text(encoding="utf-8"))
     if result["error"]:
