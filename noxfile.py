@@ -51,3 +51,10 @@ def clean(session: nox.Session) -> None:
     """Remove every container, network, volume and image the project made, and _build."""
     session.install("-c", "constraints.txt", "-e", ".")
     session.run("python", "-m", "jsv", "clean")
+
+
+@nox.session(python=PYTHON, default=False)
+def bench(session: nox.Session) -> None:
+    """Time warm / one runbook edited / one Dockerfile edited builds (``-- --cold``: images removed first)."""
+    install(session, "site")
+    session.run("python", "-m", "jsv.bench", *session.posargs)

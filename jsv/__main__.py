@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -34,29 +35,65 @@ def preflight() -> None:
 
 
 def build_images() -> dict[str, str]:
-    """Build every missing environment image; independent images build concurrently."""
+    """Build every missing environment image; independent images build concurrently.
+
+    One line when an image starts building and one when it is ready (seconds, cached or built).
+    """
+    return {name: tag for name, (tag, _state) in build_images_with_states().items()}
+
+
+def build_images_with_states() -> dict[str, tuple[str, str]]:
     from concurrent.futures import ThreadPoolExecutor
 
     from jsv.images import ensure_base_image
-    from jsv.images.build import ensure_image, environment_names
+    from jsv.images.build import environment_names
 
+    started = time.monotonic()
     ensure_base_image()
     names = environment_names()
     with ThreadPoolExecutor(max_workers=len(names) or 1) as pool:
-        tags = dict(zip(names, pool.map(ensure_image, names), strict=True))
-    for name, tag in tags.items():
-        print(f"image {name}: {tag}", flush=True)
-    return tags
+        states = dict(zip(names, pool.map(_ensure_image_reporting, names), strict=True))
+    built = sum(1 for _tag, state in states.values() if state == "built")
+    print(
+        f"images: {built} built, {len(states) - built} cached in {time.monotonic() - started:.0f} s",
+        flush=True,
+    )
+    return states
+
+
+def _ensure_image_reporting(name: str) -> tuple[str, str]:
+    from jsv.docker_engine import client
+    from jsv.images import ensure_base_image
+    from jsv.images.build import ensure_image, image_tag
+
+    tag = image_tag(name, ensure_base_image())
+    if client().images.list(name=tag):
+        print(f"image {name}: cached ({tag})", flush=True)
+        return tag, "cached"
+    print(f"image {name}: building {tag}", flush=True)
+    started = time.monotonic()
+    tag = ensure_image(name)
+    print(f"image {name}: built in {time.monotonic() - started:.0f} s ({tag})", flush=True)
+    return tag, "built"
 
 
 def build_site(builddir: str, fresh: bool, extra: list[str], source: Path = ROOT) -> int:
     from jsv.environments.resources import leftovers, sweep
+    from jsv.execution.plan import jobs_from_env
+    from jsv.execution.shard import SHARD_ENV, shard_from_env
     from jsv.labels import RUN_ID_ENV
     from jsv.leaks import LEAKS_FILE_ENV, SITE_SOURCE_ENV
     from jsv.redaction import SECRETS_FILE_ENV, RecordedRedactor
 
+    started = time.monotonic()
+    try:
+        workers = jobs_from_env()
+        shard_from_env()
+    except ValueError as error:
+        raise JsvError(str(error)) from None
+    verbose = os.environ.get(VERBOSE_ENV, "") not in ("", "0")
     preflight()
-    build_images()
+    images = {name: state for name, (_tag, state) in build_images_with_states().items()}
     run = uuid.uuid4().hex[:12]
     env = {
         **os.environ,
@@ -86,10 +123,33 @@ def build_site(builddir: str, fresh: bool, extra: list[str], source: Path = ROOT
         "-d",
         os.path.join(builddir, "doctrees"),
     ]
-    if fresh:
+    config = _sphinx_config(source)
+    shard = shard_from_env()
+    if shard is not None and config.get("nb_execution_mode", "auto") != "cache":
+        raise JsvError(f"{SHARD_ENV} needs nb_execution_mode = 'cache' in {source}/conf.py")
+    pre_execute = (workers > 1 or shard is not None) and config.get("nb_execution_mode", "auto") == "cache"
+    cache_path = _cache_path(config, builddir)
+    if pre_execute:
+        command += ["-D", f"nb_execution_cache_path={cache_path}"]
+        if fresh:
+            command += ["-E"]
+    elif fresh:
         command += ["-E", "-D", "nb_execution_mode=force"]
     command += extra
     print(f"run {run}: {' '.join(command[2:])}", flush=True)
+    outcomes: list = []
+    if pre_execute:
+        code, outcomes = _pre_execute(
+            source, cache_path, workers, env, config, fresh, run, redact_line, verbose, shard
+        )
+        if shard is not None:
+            part = _write_shard(source, cache_path, shard, outcomes, Path(builddir) / "shards")
+            print(f"shard {shard.index}/{shard.count}: {len(outcomes)} page(s) written to {part}", flush=True)
+            print(summary_of(images, outcomes, started, workers), flush=True)
+            return code
+        if code != 0:
+            print(summary_of(images, outcomes, started, workers), flush=True)
+            return code
     process = subprocess.Popen(
         command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
     )
@@ -102,7 +162,8 @@ def build_site(builddir: str, fresh: bool, extra: list[str], source: Path = ROOT
     try:
         for raw in process.stdout:
             line = redact_line(raw)
-            sys.stdout.write(line)
+            if verbose or _worth_showing(line):
+                sys.stdout.write(line)
             if line.strip().startswith("/") and "sphinx-err-" in line:
                 crash_log = line.strip()
             match = _ONE_LINE.search(_ANSI.sub("", line))
@@ -131,7 +192,161 @@ def build_site(builddir: str, fresh: bool, extra: list[str], source: Path = ROOT
         print(f"error: site build failed: {reason}", file=sys.stderr)
         return code
     scanned = _scan_for_secrets(builddir)
+    if pre_execute:
+        print(summary_of(images, outcomes, started, workers), flush=True)
     return 1 if leaked or scanned else 0
+
+
+VERBOSE_ENV = "JSV_VERBOSE"
+# Sphinx lines kept in the default output: problems, and what a reader of the log needs.
+_SHOWN = re.compile(
+    r"WARNING|ERROR|CRITICAL|Error|Exception|Traceback|build succeeded|build finished|«redacted:"
+)
+
+
+def _worth_showing(line: str) -> bool:
+    return bool(_SHOWN.search(line))
+
+
+def _sphinx_config(source: Path) -> dict[str, object]:
+    """The names ``source/conf.py`` defines (run as Sphinx runs it, from the source directory)."""
+    import runpy
+
+    conf = Path(source).resolve() / "conf.py"
+    if not conf.is_file():
+        return {}
+    here = os.getcwd()
+    try:
+        os.chdir(conf.parent)
+        return runpy.run_path(str(conf))
+    finally:
+        os.chdir(here)
+
+
+def _cache_path(config: dict[str, object], builddir: str) -> Path:
+    """Where MyST-NB keeps its execution cache: the configured path (relative to here) or the build's."""
+    configured = config.get("nb_execution_cache_path") or ""
+    return Path(str(configured) or os.path.join(builddir, ".jupyter_cache")).resolve()
+
+
+def _pre_execute(
+    source: Path,
+    cache_path: Path,
+    workers: int,
+    env: dict[str, str],
+    config: dict[str, object],
+    fresh: bool,
+    run: str,
+    redact_line: object,
+    verbose: bool,
+    shard: object = None,
+) -> tuple[int, list]:
+    """Execute the uncached runbook pages on ``workers`` processes before Sphinx reads them.
+
+    Returns (exit code, page outcomes); on a failed page, prints its one-line reason and the page.
+    """
+    from jsv.environments.resources import leftovers, sweep
+    from jsv.execution.plan import runbook_jobs
+    from jsv.execution.pool import execute_pages
+
+    def emit(line: str) -> None:
+        print(redact_line(line.rstrip("\n") + "\n"), end="", flush=True)
+
+    jobs = runbook_jobs(Path(source).resolve())
+    if shard is not None:
+        jobs = _share_of(jobs, shard, source)
+    print(f"executing runbooks: {len(jobs)} page(s), {workers} worker(s) ({VERBOSE_ENV}=1 shows all output)")
+    timeout = int(config.get("nb_execution_timeout", 900) or 900)
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    outcomes: list = []
+    try:
+        execute_pages(jobs, cache_path, workers, env, timeout, fresh, emit, verbose, outcomes)
+    except KeyboardInterrupt:
+        print(f"interrupted: stopped every page of run {run}", file=sys.stderr, flush=True)
+        return 130, outcomes
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        removed = sweep(run)
+        if any(removed.values()):
+            print(f"cleanup after run {run}: removed {removed}", flush=True)
+        left = leftovers(run)
+        if left:
+            print(f"error: run {run} left {', '.join(left)}", file=sys.stderr)
+    failed = [o for o in outcomes if o.state == "failed"]
+    for outcome in failed:
+        print(f"error: site build failed: {redact_line(outcome.error)} ({outcome.docname})", file=sys.stderr)
+    return (1 if failed else 0), outcomes
+
+
+def _share_of(jobs: list, shard: object, source: Path) -> list:
+    """This shard's pages, balanced by the page times of a previous ledger (``JSV_SHARD_TIMES``)."""
+    from jsv.execution.shard import TIMES_ENV, assign, recorded_times
+
+    ledger = Path(os.environ.get(TIMES_ENV) or Path(source) / "_build" / "html" / "claims.json")
+    shares = assign([job.docname for job in jobs], recorded_times(ledger), shard.count)
+    mine = set(shares[shard.index - 1])
+    return [job for job in jobs if job.docname in mine]
+
+
+def _write_shard(source: Path, cache_path: Path, shard: object, outcomes: list, directory: Path) -> Path:
+    """The executed notebooks of this shard's pages (from the cache) and its partial ledger."""
+    from jupyter_cache import get_cache
+
+    from jsv.execution.plan import runbook_jobs
+    from jsv.execution.shard import write_part
+
+    done = {o.docname: o for o in outcomes if o.state in ("executed", "cached")}
+    cache = get_cache(str(cache_path))
+    notebooks = {}
+    for job in runbook_jobs(Path(source).resolve()):
+        if job.docname in done:
+            notebooks[job.docname] = cache.merge_match_into_notebook(job.notebook)[1]
+    pages = {
+        name: {"execution_seconds": round(o.seconds, 1), "claims": dict(o.claims), "state": o.state}
+        for name, o in sorted(done.items())
+    }
+    failed = sorted(o.docname for o in outcomes if o.state not in ("executed", "cached"))
+    return write_part(directory, shard, notebooks, {"pages": pages, "failed": failed})
+
+
+def merge_shards(parts: list[Path], builddir: str, source: Path) -> int:
+    """Put every shard's notebooks in one execution cache, then build the one site and ledger from it."""
+    import nbformat
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    from jsv.execution.plan import runbook_jobs
+    from jsv.execution.shard import merge_parts
+
+    jobs = {job.docname: job for job in runbook_jobs(Path(source).resolve())}
+    merged = merge_parts(parts, set(jobs))
+    for line in merged.errors:
+        print(f"error: merge: {line}", file=sys.stderr)
+    if merged.errors:
+        return 1
+    cache = get_cache(str(_cache_path(_sphinx_config(source), builddir)))
+    for docname, notebook_file in sorted(merged.notebooks.items()):
+        notebook = nbformat.read(notebook_file, as_version=4)
+        cache.cache_notebook_bundle(
+            CacheBundleIn(notebook, str(jobs[docname].path)), check_validity=False, overwrite=True
+        )
+    print(f"merge: {len(merged.notebooks)} page(s) from {len(parts)} shard(s)", flush=True)
+    previous = os.environ.pop("JSV_SHARD", None)
+    try:
+        return build_site(builddir, False, [], source)
+    finally:
+        if previous is not None:
+            os.environ["JSV_SHARD"] = previous
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def summary_of(images: dict[str, str], outcomes: list, started: float, workers: int) -> str:
+    from jsv.execution.progress import summary_table
+
+    return "summary:\n" + summary_table(images, outcomes, time.monotonic() - started, workers)
 
 
 def leaks_file() -> Path:
@@ -222,6 +437,10 @@ def main(argv: list[str] | None = None) -> int:
     site.add_argument("sphinx_args", nargs="*")
     page_cmd = sub.add_parser("page", help="execute one runbook page and summarise its claims")
     page_cmd.add_argument("path", help="runbooks/<area>/<page>.md")
+    merge_cmd = sub.add_parser("merge", help="assemble one site and ledger from JSV_SHARD parts")
+    merge_cmd.add_argument("parts", nargs="+", help="the <builddir>/shards/<k>-of-<n> folders")
+    merge_cmd.add_argument("--builddir", default="_build")
+    merge_cmd.add_argument("--source", default=str(ROOT))
     sub.add_parser("claims", help="list the claim registry (validates every claims file)")
     sweep_cmd = sub.add_parser("sweep", help="remove containers/networks/volumes by label")
     sweep_cmd.add_argument("--run", default=None, help="only those of one run id")
@@ -245,6 +464,8 @@ def main(argv: list[str] | None = None) -> int:
             run = run_page(Path(args.path).resolve())
             print(summary(run))
             return 1 if run.error or any(r.status == "failed" for r in run.records) else 0
+        elif args.command == "merge":
+            return merge_shards([Path(p) for p in args.parts], args.builddir, Path(args.source))
         elif args.command == "claims":
             from jsv.claims.registry import load_registry
 

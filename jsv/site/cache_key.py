@@ -6,9 +6,10 @@ A runbook lists its environments in its front matter::
       images: [single-user, net-client]
 
 On ``source-read`` a hidden code cell holding the content-hashed image tags
-a digest of the ``jsv`` package and of the page's claim registry file is inserted after the front matter, so
-jupyter-cache (which hashes code cells) re-executes a page exactly when one of
-its images or the machinery changed.  ``env-get-outdated`` re-reads pages
+a digest of the ``jsv`` modules the page (transitively) imports, and of the
+page's claim registry file is inserted after the front matter, so jupyter-cache
+(which hashes code cells) re-executes a page exactly when one of its images or
+the machinery it uses changed.  ``env-get-outdated`` re-reads pages
 whose key changed although their text did not.
 """
 
@@ -17,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from functools import cache
 from pathlib import Path
 
 import yaml
@@ -26,19 +26,17 @@ from sphinx.environment import BuildEnvironment
 
 RUNBOOK_PREFIX = "runbooks/"
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
-PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 
-@cache
-def package_digest() -> str:
-    """sha256 of the ``jsv`` sources that run inside runbooks (not the site glue or the CLI)."""
-    digest = hashlib.sha256()
-    for path in sorted(PACKAGE_DIR.rglob("*.py")):
-        relative = path.relative_to(PACKAGE_DIR)
-        if relative.parts[0] == "site" or relative.name == "__main__.py":
-            continue
-        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + path.read_bytes())
-    return digest.hexdigest()[:16]
+def package_digest(source: str, page: Path) -> str:
+    """sha256 of the ``jsv`` files the page's code cells (transitively) import (:mod:`jsv.site.imports`)."""
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    from jsv.site.imports import cell_imports, closure, digest_of
+
+    notebook = read_myst_markdown_notebook(source, path=str(page))
+    cells = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    return digest_of(closure(cell_imports(cells)))
 
 
 def _meta(source: str) -> dict[str, list[str]]:
@@ -72,7 +70,7 @@ def runbook_key(source: str, page: Path) -> dict[str, object]:
 
     return {
         "images": {name: ensure_image(name) for name in images_of(source)},
-        "jsv": package_digest(),
+        "jsv": package_digest(source, page),
         "claims": claims_digest(page, source),
     }
 

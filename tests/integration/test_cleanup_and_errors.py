@@ -182,3 +182,31 @@ def test_secret_through_python_streams_is_no_leak_and_an_unregistered_one_fails_
     late = _values("fixture-late-token")
     assert late and not any(value.decode() in output for value in late)
     assert leftovers(run_id_of(output)) == []
+
+
+def test_interrupted_concurrent_execution_leaves_nothing(tmp_path):
+    """Ctrl-C while two pages run in the worker pool (JSV_JOBS=2): every container and network goes."""
+    process = subprocess.Popen(
+        site_command("concurrent", tmp_path / "concurrent"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "JSV_JOBS": "2", "JSV_FIXTURE_HOLD": "300"},
+    )
+    first = process.stdout.readline()
+    while first and not first.startswith("run "):
+        first = process.stdout.readline()
+    run = run_id_of(first)
+    engine = docker.from_env()
+    deadline = time.monotonic() + 300
+    while not engine.networks.list(filters={"label": f"org.jsv.run={run}"}) or not engine.containers.list(
+        filters={"label": f"org.jsv.run={run}", "name": "fixture-hold"}
+    ):
+        assert time.monotonic() < deadline, "the fixture never started its holding container"
+        assert process.poll() is None, process.stdout.read()[-2000:]
+        time.sleep(0.5)
+    process.send_signal(signal.SIGINT)
+    process.wait(timeout=120)
+    assert process.returncode != 0
+    assert "interrupted" in process.stdout.read()
+    assert leftovers(run) == []

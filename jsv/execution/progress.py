@@ -1,0 +1,70 @@
+"""What a person follows during a build: one line per page, a summary table at the end."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import nbformat
+
+from jsv.claims.display import CLAIM_MIME
+
+STATUSES = ("verified", "failed", "static", "skipped")
+
+
+def claim_statuses(notebook: nbformat.NotebookNode) -> Counter[str]:
+    """How many claim records of each status the executed notebook published."""
+    counts: Counter[str] = Counter()
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            record = output.get("data", {}).get(CLAIM_MIME)
+            if isinstance(record, dict):
+                counts[str(record.get("status", "unknown"))] += 1
+    return counts
+
+
+def claims_text(counts: Counter[str]) -> str:
+    shown = [f"{counts[s]} {s}" for s in STATUSES if counts[s]]
+    shown += [f"{n} {s}" for s, n in sorted(counts.items()) if s not in STATUSES]
+    return ", ".join(shown) or "no claims"
+
+
+@dataclass
+class PageOutcome:
+    docname: str
+    state: str  # executed | cached | failed | interrupted
+    seconds: float = 0.0
+    claims: Counter[str] = field(default_factory=Counter)
+    error: str = ""
+
+    def line(self) -> str:
+        if self.state == "cached":
+            return f"page {self.docname}: cached ({claims_text(self.claims)})"
+        if self.state == "failed":
+            return f"page {self.docname}: FAILED after {self.seconds:.0f} s: {self.error}"
+        if self.state == "interrupted":
+            return f"page {self.docname}: interrupted after {self.seconds:.0f} s"
+        return f"page {self.docname}: {claims_text(self.claims)} in {self.seconds:.0f} s"
+
+
+def summary_table(images: dict[str, str], pages: list[PageOutcome], wall: float, jobs: int) -> str:
+    """A short table: images built/cached, pages executed/cached/failed, claims by status, wall time."""
+    states = Counter(p.state for p in pages)
+    claims: Counter[str] = Counter()
+    for page in pages:
+        claims.update(page.claims)
+    image_states = Counter(images.values())
+    executed = sum(p.seconds for p in pages if p.state != "cached")
+    rows = [
+        ("images", f"{image_states['built']} built, {image_states['cached']} cached"),
+        (
+            "pages",
+            f"{states['executed']} executed, {states['cached']} cached, {states['failed']} failed"
+            + (f", {states['interrupted']} interrupted" if states["interrupted"] else ""),
+        ),
+        ("claims", claims_text(claims)),
+        ("execution", f"{executed:.0f} s of page time on {jobs} worker(s)"),
+        ("wall", f"{wall:.0f} s"),
+    ]
+    width = max(len(name) for name, _ in rows)
+    return "\n".join(f"  {name:<{width}}  {value}" for name, value in rows)

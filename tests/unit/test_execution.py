@@ -1,0 +1,109 @@
+"""The worker pool that executes runbook pages before Sphinx reads them (jsv.execution)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from jsv.claims.display import CLAIM_MIME
+from jsv.execution.plan import DEFAULT_JOBS, PageJob, jobs_from_env, runbook_jobs
+from jsv.execution.pool import execute_pages
+from jsv.execution.progress import PageOutcome, claim_statuses, summary_table
+
+
+def test_jobs_default_and_explicit():
+    assert jobs_from_env({}) == DEFAULT_JOBS
+    assert jobs_from_env({"JSV_JOBS": "1"}) == 1
+    assert jobs_from_env({"JSV_JOBS": " 3 "}) == 3
+
+
+@pytest.mark.parametrize("bad", ["0", "-1", "two", "1.5"])
+def test_bad_jobs_value_is_one_clear_line(bad):
+    with pytest.raises(ValueError, match="JSV_JOBS") as failure:
+        jobs_from_env({"JSV_JOBS": bad})
+    assert "\n" not in str(failure.value)
+
+
+def _notebook(*sources: str) -> nbformat.NotebookNode:
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    return notebook
+
+
+def test_claim_statuses_counts_published_records():
+    notebook = _notebook("a", "b")
+    verified = {CLAIM_MIME: {"status": "verified"}}
+    notebook.cells[0].outputs = [nbformat.v4.new_output("display_data", data=verified)]
+    notebook.cells[1].outputs = [
+        nbformat.v4.new_output("display_data", data={CLAIM_MIME: {"status": "static"}}),
+        nbformat.v4.new_output("display_data", data={"text/plain": "x"}),
+    ]
+    assert claim_statuses(notebook) == Counter({"verified": 1, "static": 1})
+
+
+def test_summary_table_counts_everything():
+    pages = [
+        PageOutcome("runbooks/a", "executed", 10.0, Counter({"verified": 3})),
+        PageOutcome("runbooks/b", "cached", 0.0, Counter({"verified": 1, "static": 2})),
+        PageOutcome("runbooks/c", "failed", 4.0, error="ClaimFailed: X-01: no"),
+    ]
+    table = summary_table({"hub": "built", "ldap": "cached", "net-client": "cached"}, pages, 20.0, 2)
+    assert "1 built, 2 cached" in table
+    assert "1 executed, 1 cached, 1 failed" in table
+    assert "4 verified, 2 static" in table
+    assert "14 s of page time on 2 worker(s)" in table
+    assert "FAILED after 4 s: ClaimFailed: X-01: no" in pages[2].line()
+
+
+def test_runbook_jobs_injects_the_key_cell(tmp_path, monkeypatch):
+    monkeypatch.setattr("jsv.execution.plan.runbook_key", lambda text, path: {"images": {}, "jsv": "k"})
+    page = tmp_path / "runbooks" / "area" / "page.md"
+    page.parent.mkdir(parents=True)
+    page.write_text(
+        "---\nfile_format: mystnb\nkernelspec:\n  name: python3\n  display_name: Python 3\n"
+        "jsv:\n  images: [net-client]\n---\n\n# T\n\n```{code-cell} ipython3\nx = 1\n```\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "runbooks" / "area" / "notes.md").write_text("# no images: not a runbook\n", encoding="utf-8")
+    [job] = runbook_jobs(tmp_path)
+    assert job.docname == "runbooks/area/page"
+    sources = [cell.source for cell in job.notebook.cells if cell.cell_type == "code"]
+    assert sources[0].startswith("# Execution-cache key") and '"jsv": "k"' in sources[0]
+    assert sources[1] == "x = 1"
+
+
+def test_pool_runs_pages_at_once_stores_successes_and_reuses_them(tmp_path):
+    marker = tmp_path / "marker"
+    # each page waits until the other one has started: passes only when both run at the same time
+    wait_for_other = (
+        "import pathlib, time\n"
+        f"me, other = pathlib.Path({str(marker)!r} + '-{{0}}'), pathlib.Path({str(marker)!r} + '-{{1}}')\n"
+        "me.touch()\n"
+        "deadline = time.monotonic() + 60\n"
+        "while not other.exists():\n"
+        "    assert time.monotonic() < deadline, 'pages did not run concurrently'\n"
+        "    time.sleep(0.05)\n"
+    )
+    jobs = [
+        PageJob("runbooks/a", tmp_path / "a.md", _notebook(wait_for_other.format("a", "b"))),
+        PageJob("runbooks/b", tmp_path / "b.md", _notebook(wait_for_other.format("b", "a"))),
+        PageJob("runbooks/c", tmp_path / "c.md", _notebook("raise AssertionError('deliberate failure')")),
+    ]
+    lines: list[str] = []
+    env = {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")}
+    cache = tmp_path / "cache"
+    first = {o.docname: o for o in execute_pages(jobs, cache, 3, env, 120, False, lines.append)}
+    assert first["runbooks/a"].state == first["runbooks/b"].state == "executed"
+    assert first["runbooks/c"].state == "failed"
+    assert first["runbooks/c"].error == "AssertionError: deliberate failure"
+    assert "page runbooks/a: started" in lines
+    again = {o.docname: o for o in execute_pages(jobs, cache, 3, env, 120, False, lines.append)}
+    assert again["runbooks/a"].state == again["runbooks/b"].state == "cached"
+    assert again["runbooks/c"].state == "failed"  # a failure is never stored
+    assert not list(Path(tmp_path).glob("jsv-exec-*"))
