@@ -19,8 +19,16 @@ SIBLING_FILE = "/srv/workshop/secret.txt"
 
 
 def server_setup() -> list[str]:
-    """The configuration both sides of ADV-01/ADV-02 share (the advisories need a pattern and a root)."""
-    return [f"c.ServerApp.allow_origin_pat = r'{ORIGIN_PATTERN}'", f"c.ServerApp.root_dir = '{ROOT_DIR}'"]
+    """The configuration both sides of ADV-01/ADV-02 share: a pattern, a root, and hidden files allowed.
+
+    ``allow_hidden``: with it off, jupyter_core 5.9's ``is_hidden`` raises for a path outside the
+    root (a 500 on both releases), so the advisory's read is reachable only with hidden files allowed.
+    """
+    return [
+        f"c.ServerApp.allow_origin_pat = r'{ORIGIN_PATTERN}'",
+        f"c.ServerApp.root_dir = '{ROOT_DIR}'",
+        "c.ContentsManager.allow_hidden = True",
+    ]
 
 
 def origin_echo(client: NetClient, target: JupyterServer) -> Observation:
