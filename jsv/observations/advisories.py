@@ -7,8 +7,11 @@ confined user would, and returns what the server answered.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from jsv.claims import Observation
 from jsv.environments import JupyterServer, NetClient
+from jsv.probes.login import register_jar
 
 TRUSTED_ORIGIN = "https://trusted.example.com"
 ORIGIN_PATTERN = r"https://trusted\.example\.com"
@@ -53,3 +56,18 @@ def sibling_read(client: NetClient, target: JupyterServer) -> Observation:
         f"Authorization: token {target.token}",
     )
     return Observation(reply.status, reply.transcript)
+
+
+def login_redirect(client: NetClient, target: JupyterServer) -> Observation:
+    """ADV-03: log in with the token and ``next=`` the attacker's origin; where the browser is sent."""
+    next_url = quote(ATTACKER_ORIGIN + "/", safe="")
+    base = target.url("").rstrip("/")
+    ran = client.run(
+        f"rm -f /tmp/jar; curl -sk -c /tmp/jar -o /dev/null '{base}/login'\n"
+        "xsrf=$(awk '$6==\"_xsrf\" {print $7}' /tmp/jar)\n"
+        "curl -sk -b /tmp/jar -c /tmp/jar -o /dev/null -w '%{http_code} %{redirect_url}\\n' "
+        f'--data-urlencode "_xsrf=$xsrf" --data-urlencode "password={target.token}" '
+        f"'{base}/login?next={next_url}'"
+    )
+    register_jar(client, "/tmp/jar")
+    return Observation(ran.stdout.strip(), ran.transcript)
