@@ -8,7 +8,7 @@ from jsv.environments.ldap import LdapServer
 from jsv.environments.machine import CommandResult, Machine, Situation
 from jsv.environments.net_client import HttpReply, NetClient
 from jsv.environments.oidc_provider import OidcProvider
-from jsv.environments.single_user import JupyterServer
+from jsv.environments.single_user import JupyterServer, VulnerableJupyterServer
 
 __all__ = [
     "BrowserLab",
@@ -25,4 +25,5 @@ __all__ = [
     "PodTarget",
     "PolicySet",
     "Situation",
+    "VulnerableJupyterServer",
 ]

@@ -140,3 +140,12 @@ class JupyterServer(TraitletsApp, Machine):
         found.update(super().read_versions())
         found["openssh"] = self.run("dpkg-query -W -f '${Version}' openssh-server").stdout
         return found
+
+
+class VulnerableJupyterServer(JupyterServer):
+    """The same server from ``containers/single-user-adv/``: the pinned image but an old jupyter_server.
+
+    The negative control of the advisory claims (area ADV): the last release before their fixes.
+    """
+
+    environment = "single-user-adv"
