@@ -47,6 +47,10 @@ class SlurmNode(Machine):
         self.with_env("JSV_SLURM_ROLE", role)
         if munge_key:
             self.with_env("JSV_MUNGE_KEY", munge_key)
+        if role == "compute":
+            # slurmd 24.11 clones its job launcher into new namespaces (libslurmfull's
+            # "clone: %m" is fatal without CAP_SYS_ADMIN: the node dies at the first job)
+            self.with_kwargs(cap_add=["SYS_ADMIN"])
 
     def is_ready(self) -> bool:
         if "configured" not in self.logs_text():
