@@ -40,6 +40,7 @@ PLACES: dict[str, Place] = {
     "kubernetes": Place("Kubernetes manifest", re.compile(r"^[\w./-]+\.yaml$")),
     "submit-wrapper": Place("batchspawner submit wrapper", re.compile(r"^/usr/local/bin/[\w.-]+$")),
     "htcondor": Place("HTCondor configuration", re.compile(r"^/etc/condor/config\.d/[\w.-]+$")),
+    "slurm": Place("Slurm configuration", re.compile(r"^/etc/slurm/slurm\.conf\.d/[\w.-]+\.conf$")),
     "nginx": Place("nginx site", re.compile(r"^/etc/nginx/(conf\.d|sites-available)/[\w.-]+$")),
     "sudo": Place("sudoers", re.compile(r"^/etc/sudoers\.d/[\w.-]+$")),
     "fail2ban": Place("fail2ban", re.compile(r"^/etc/fail2ban/(jail|filter)\.d/[\w.-]+$")),

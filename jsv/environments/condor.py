@@ -19,6 +19,9 @@ from jsv.errors import EnvironmentTimeout
 from jsv.polling import poll_until
 from jsv.redaction import new_token
 
+CONDOR_QUERY = 'condor_q {job_id} -format "%s, " JobStatus -format "%s" RemoteHost -format "\n" True'
+"""batchspawner 1.3.0's CondorSpawner.batch_query_cmd (batchspawner.py), restored after each attempt."""
+
 
 @dataclass(frozen=True)
 class PoolSecurity:
@@ -119,6 +122,8 @@ class CondorSubmitHub(JupyterHub):
 class CondorPool:
     """cm, submit (with the hub), worker and jupyter-node, started on ``lab``."""
 
+    stock_query_cmd = CONDOR_QUERY
+
     def __init__(self, lab: Lab, submit: CondorSubmitHub, security: PoolSecurity, **execute_env: str) -> None:
         self.lab = lab
         self.security = security
@@ -163,3 +168,29 @@ class CondorPool:
             if ads:
                 return ads[0]
         return {}
+
+    def alices_node(self) -> Machine:
+        """The execute node running alice's notebook job (read from the queue)."""
+        host = self.submit.run("condor_q alice -constraint JobStatus==2 -af RemoteHost").stdout.split()[-1]
+        return {"worker": self.worker, "jupyter-node": self.jupyter_node}[host.split("@")[-1]]
+
+    def alices_job(self) -> dict[str, Any]:
+        """alice's running job: JobBatchName, RequestMemory and the execute node it ran on."""
+        ads = json.loads(
+            self.submit.run(
+                "condor_q alice -constraint JobStatus==2 -json "
+                "-attributes JobBatchName,RequestMemory,RemoteHost"
+            ).stdout
+            or "[{}]"
+        )
+        ad = ads[-1]
+        return {
+            "JobBatchName": ad.get("JobBatchName"),
+            "RequestMemory": ad.get("RequestMemory"),
+            "ran on": (ad.get("RemoteHost") or "").split("@")[-1],
+        }
+
+    def alices_job_transcript(self) -> str:
+        return self.submit.run(
+            "condor_q alice -af:r ClusterId JobBatchName RequestMemory RemoteHost Requirements"
+        ).transcript

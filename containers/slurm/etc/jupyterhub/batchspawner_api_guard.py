@@ -1,0 +1,1 @@
+../../../condor/etc/jupyterhub/batchspawner_api_guard.py

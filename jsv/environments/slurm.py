@@ -1,0 +1,156 @@
+"""A Slurm cluster (``containers/slurm``): controller, two compute nodes, a login node with JupyterHub.
+
+One cluster per :class:`~jsv.environments.lab.Lab` (the nodes are found by
+their names ``ctl``, ``node1``, ``node2`` and ``login``).  Every node is the
+same image and holds the same munge key; ``start-slurm`` picks the daemon by
+role.  Slurm configuration fixes go into ``/etc/slurm/slurm.conf.d/`` on
+every node (``start-slurm`` includes each file from ``slurm.conf``).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from typing import Any
+
+from jsv.environments.hub import JupyterHub
+from jsv.environments.lab import Lab
+from jsv.environments.machine import CommandResult, Machine
+from jsv.errors import EnvironmentTimeout
+from jsv.polling import poll_until
+from jsv.redaction import register
+
+SLURM_QUERY = "squeue -h -j {job_id} -o '%T %B'"
+"""batchspawner 1.3.0's SlurmSpawner.batch_query_cmd (batchspawner.py:725)."""
+
+
+def new_munge_key(label: str) -> str:
+    """A fresh 1024-byte munge key, base64, registered as a secret."""
+    return register(base64.b64encode(os.urandom(1024)).decode(), label)
+
+
+def _slurm_versions(machine: Machine) -> dict[str, str]:
+    ran = machine.run("dpkg-query -W -f '${Package}=${Version}\\n' slurm-client munge")
+    found = dict(line.split("=", 1) for line in ran.stdout.split() if "=" in line)
+    return {"slurm": found.get("slurm-client", ""), "munge": found.get("munge", "")}
+
+
+class SlurmNode(Machine):
+    """``ctl`` (slurmctld), ``compute`` (slurmd) or ``none`` (Slurm tools, no key: an outsider)."""
+
+    environment = "slurm"
+
+    def __init__(self, role: str, alias: str, munge_key: str, variant: str = "") -> None:
+        super().__init__(variant or role, alias)
+        self.role = role
+        self.with_env("JSV_SLURM_ROLE", role)
+        if munge_key:
+            self.with_env("JSV_MUNGE_KEY", munge_key)
+        if role == "compute":
+            # slurmd 24.11 clones its job launcher into new namespaces (libslurmfull's
+            # "clone: %m" is fatal without CAP_SYS_ADMIN: the node dies at the first job)
+            self.with_kwargs(cap_add=["SYS_ADMIN"])
+
+    def is_ready(self) -> bool:
+        if "configured" not in self.logs_text():
+            return False
+        daemon = {"ctl": "slurmctld", "compute": "slurmd"}.get(self.role)
+        return daemon is None or self.run(f"pgrep -x {daemon}").exit_code == 0
+
+    def read_versions(self) -> dict[str, str]:
+        return {**super().read_versions(), **_slurm_versions(self)}
+
+
+class SlurmLoginHub(JupyterHub):
+    """The login node: Slurm's client commands plus JupyterHub spawning with batchspawner's SlurmSpawner."""
+
+    environment = "slurm"
+
+    def __init__(self, variant: str, alias: str = "login") -> None:
+        super().__init__(variant, alias)
+        self.with_env("JSV_SLURM_ROLE", "login")
+        self.with_config(
+            "c.JupyterHub.spawner_class = 'batchspawner.SlurmSpawner'",
+            "c.JupyterHub.hub_bind_url = 'http://0.0.0.0:8081'",
+            f"c.JupyterHub.hub_connect_url = 'http://{alias}:8081'",
+            "c.Spawner.ip = '0.0.0.0'",
+            # absolute paths: sudo resets PATH (secure_path), so the job's PATH lacks the venv
+            "c.Spawner.cmd = ['/opt/jupyterhub/bin/jupyterhub-singleuser']",
+            "c.SlurmSpawner.batchspawner_singleuser_cmd = '/opt/jupyterhub/bin/batchspawner-singleuser'",
+            "c.Spawner.http_timeout = 120",
+            "c.Spawner.start_timeout = 180",
+            "c.SlurmSpawner.req_memory = '256M'",
+            "c.SlurmSpawner.req_nprocs = '1'",
+            # the lab polls jobs every 5 s (default 30 s) so that what a poll runs is seen quickly
+            "c.Spawner.poll_interval = 5",
+        )
+
+    def read_versions(self) -> dict[str, str]:
+        script = (
+            "import json, importlib.metadata as m;"
+            "print(json.dumps({p: m.version(p) for p in ['jupyterhub', 'jupyter_server', 'batchspawner']}))"
+        )
+        found = json.loads(self.run(["/opt/jupyterhub/bin/python", "-c", script]).stdout)
+        found["debian"] = self.run("cat /etc/debian_version").stdout.strip()
+        return {**found, **_slurm_versions(self)}
+
+
+class SlurmCluster:
+    """ctl, node1, node2 and login (with the hub), started on ``lab`` with one munge key.
+
+    ``slurm_fixes`` are claim ids whose published fix is a ``/etc/slurm/slurm.conf.d/`` file: every
+    node gets them, as a site distributes one ``slurm.conf``.
+    """
+
+    stock_query_cmd = SLURM_QUERY
+
+    def __init__(self, lab: Lab, login: SlurmLoginHub, *slurm_fixes: str) -> None:
+        self.lab = lab
+        self.munge_key = new_munge_key(f"munge-key-{lab.name}")
+        login.with_env("JSV_MUNGE_KEY", self.munge_key).with_fix(*slurm_fixes)
+        self.ctl = lab.start(SlurmNode("ctl", "ctl", self.munge_key).with_fix(*slurm_fixes))
+        self.node1 = lab.start(SlurmNode("compute", "node1", self.munge_key).with_fix(*slurm_fixes))
+        self.node2 = lab.start(SlurmNode("compute", "node2", self.munge_key).with_fix(*slurm_fixes))
+        self.submit = lab.start(login)
+        self.login = self.submit
+        self.wait_for_nodes(2)
+
+    def wait_for_nodes(self, count: int, timeout: float = 120) -> None:
+        """Until ``count`` compute nodes are idle (registered with slurmctld)."""
+        idle = poll_until(
+            lambda: self.ctl.run("sinfo -h -N -t idle,mix,alloc -o %N").stdout.split(),
+            lambda names: len(set(names)) >= count,
+            timeout=timeout,
+        )
+        if idle.met:
+            return
+        raise EnvironmentTimeout(
+            f"cluster on {self.lab.name}: fewer than {count} compute nodes up after {timeout:.0f}s; "
+            f"sinfo: {self.ctl.run('sinfo -N').stdout}; "
+            f"slurmctld log: {self.ctl.run('tail -n 5 /var/log/slurm/slurmctld.log').stdout}"
+        )
+
+    def squeue(self, *args: str, user: str = "root") -> CommandResult:
+        return self.submit.run(["squeue", *args], user=user)
+
+    def alices_job(self) -> dict[str, str]:
+        """alice's running job: id, partition, time limit, node and name (empty when none runs)."""
+        line = self.squeue("-h", "-u", "alice", "-t", "RUNNING", "-o", "%i|%P|%l|%N|%j").stdout.strip()
+        fields = line.splitlines()[-1].split("|") if line else []
+        return dict(zip(["job", "partition", "time limit", "ran on", "name"], fields, strict=False))
+
+    def alices_job_transcript(self) -> str:
+        return self.squeue("-u", "alice", "-o", "%i %P %l %N %j %T").transcript
+
+    def alices_node(self) -> Machine:
+        """The compute node running alice's notebook job (read from the queue)."""
+        return {"node1": self.node1, "node2": self.node2}[self.alices_job()["ran on"]]
+
+    def nodes(self) -> list[Machine]:
+        return [self.ctl, self.node1, self.node2, self.submit]
+
+    def job_fields(self, job: str) -> dict[str, Any]:
+        """``scontrol show job`` of ``job`` as key=value pairs (as root)."""
+        text = self.submit.run(f"scontrol show job -o {job}").stdout
+        return dict(part.split("=", 1) for part in text.split() if "=" in part)
