@@ -54,3 +54,4 @@ os.environ.setdefault("JSV_PYTHON", sys.executable)
 copybutton_prompt_text = r"\$ "
 copybutton_prompt_is_regexp = True
 copybutton_only_copy_prompt_lines = False
+jsv_attack_surface = True  # enumerate, review and publish the attack surface (jsv/site/surface.py)

@@ -116,7 +116,7 @@ class AttackSurfaceTable(SphinxDirective):
 
 
 def _write_json(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html":
+    if exception is not None or app.builder.format != "html" or not app.config.jsv_attack_surface:
         return
     found = surface(app)
     payload: dict[str, Any] = {
@@ -130,5 +130,7 @@ def _write_json(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> None:
+    # The site sets it; fixture sites (their own small registries) publish no attack surface.
+    app.add_config_value("jsv_attack_surface", False, "env")
     app.add_directive("jsv-attack-surface", AttackSurfaceTable)
     app.connect("build-finished", _write_json)
