@@ -77,8 +77,19 @@ def _ensure_image_reporting(name: str) -> tuple[str, str]:
     return tag, "built"
 
 
-def build_site(builddir: str, fresh: bool, extra: list[str], source: Path = ROOT) -> int:
+def sweep_and_report(run: str) -> None:
+    """Remove what run ``run`` left (containers, networks, volumes); say what was removed or is left."""
     from jsv.environments.resources import leftovers, sweep
+
+    removed = sweep(run)
+    if any(removed.values()):
+        print(f"cleanup after run {run}: removed {removed}", flush=True)
+    left = leftovers(run)
+    if left:
+        print(f"error: run {run} left {', '.join(left)}", file=sys.stderr)
+
+
+def build_site(builddir: str, fresh: bool, extra: list[str], source: Path = ROOT) -> int:
     from jsv.execution.plan import jobs_from_env
     from jsv.execution.shard import SHARD_ENV, shard_from_env
     from jsv.labels import RUN_ID_ENV
@@ -176,12 +187,7 @@ def build_site(builddir: str, fresh: bool, extra: list[str], source: Path = ROOT
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-        removed = sweep(run)
-        if any(removed.values()):
-            print(f"cleanup after run {run}: removed {removed}", flush=True)
-        left = leftovers(run)
-        if left:
-            print(f"error: run {run} left {', '.join(left)}", file=sys.stderr)
+        sweep_and_report(run)
     leaked = _report_leaks(source)
     if code != 0:
         reason = (
@@ -245,7 +251,6 @@ def _pre_execute(
 
     Returns (exit code, page outcomes); on a failed page, prints its one-line reason and the page.
     """
-    from jsv.environments.resources import leftovers, sweep
     from jsv.execution.plan import runbook_jobs
     from jsv.execution.pool import execute_pages
 
@@ -266,12 +271,7 @@ def _pre_execute(
         return 130, outcomes
     finally:
         signal.signal(signal.SIGTERM, previous)
-        removed = sweep(run)
-        if any(removed.values()):
-            print(f"cleanup after run {run}: removed {removed}", flush=True)
-        left = leftovers(run)
-        if left:
-            print(f"error: run {run} left {', '.join(left)}", file=sys.stderr)
+        sweep_and_report(run)
     failed = [o for o in outcomes if o.state == "failed"]
     for outcome in failed:
         print(f"error: site build failed: {redact_line(outcome.error)} ({outcome.docname})", file=sys.stderr)

@@ -109,12 +109,7 @@ class CondorSubmitHub(JupyterHub):
         return self.run(["condor_q", *args], user=user)
 
     def read_versions(self) -> dict[str, str]:
-        script = (
-            "import json, importlib.metadata as m;"
-            "print(json.dumps({p: m.version(p) for p in ['jupyterhub', 'jupyter_server', 'batchspawner']}))"
-        )
-        found = json.loads(self.run(["/opt/jupyterhub/bin/python", "-c", script]).stdout)
-        found["debian"] = self.run("cat /etc/debian_version").stdout.strip()
+        found = batch_hub_versions(self)
         found["condor"] = self.run("dpkg-query -W -f '${Version}' condor").stdout
         return found
 
@@ -194,3 +189,14 @@ class CondorPool:
         return self.submit.run(
             "condor_q alice -af:r ClusterId JobBatchName RequestMemory RemoteHost Requirements"
         ).transcript
+
+
+def batch_hub_versions(hub: Machine) -> dict[str, str]:
+    """The hub's Python packages (read in its venv) and Debian release, on a batch pool's submit node."""
+    script = (
+        "import json, importlib.metadata as m;"
+        "print(json.dumps({p: m.version(p) for p in ['jupyterhub', 'jupyter_server', 'batchspawner']}))"
+    )
+    found = json.loads(hub.run(["/opt/jupyterhub/bin/python", "-c", script]).stdout)
+    found["debian"] = hub.run("cat /etc/debian_version").stdout.strip()
+    return found

@@ -10,10 +10,10 @@ every node (``start-slurm`` includes each file from ``slurm.conf``).
 from __future__ import annotations
 
 import base64
-import json
 import os
 from typing import Any
 
+from jsv.environments.condor import batch_hub_versions
 from jsv.environments.hub import JupyterHub
 from jsv.environments.lab import Lab
 from jsv.environments.machine import CommandResult, Machine
@@ -87,12 +87,7 @@ class SlurmLoginHub(JupyterHub):
         )
 
     def read_versions(self) -> dict[str, str]:
-        script = (
-            "import json, importlib.metadata as m;"
-            "print(json.dumps({p: m.version(p) for p in ['jupyterhub', 'jupyter_server', 'batchspawner']}))"
-        )
-        found = json.loads(self.run(["/opt/jupyterhub/bin/python", "-c", script]).stdout)
-        found["debian"] = self.run("cat /etc/debian_version").stdout.strip()
+        found = batch_hub_versions(self)
         return {**found, **_slurm_versions(self)}
 
 
