@@ -44,6 +44,7 @@ PLACES: dict[str, Place] = {
     "nginx": Place("nginx site", re.compile(r"^/etc/nginx/(conf\.d|sites-available)/[\w.-]+$")),
     "sudo": Place("sudoers", re.compile(r"^/etc/sudoers\.d/[\w.-]+$")),
     "fail2ban": Place("fail2ban", re.compile(r"^/etc/fail2ban/(jail|filter)\.d/[\w.-]+$")),
+    "pip": Place("pip requirements", re.compile(r"^requirements\.txt$")),
     "shell": Place(
         "shell step",
         re.compile(r"^a shell on (the server|the hub host|the submit node|the user's laptop|the CI runner)$"),

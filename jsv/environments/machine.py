@@ -21,7 +21,7 @@ from testcontainers.core.container import DockerContainer
 
 from jsv.environments import resources
 from jsv.errors import ConfigurationError, EnvironmentTimeout, last_lines
-from jsv.images import ensure_image
+from jsv.images import CONTAINERS_DIR, ensure_image
 from jsv.labels import labels
 from jsv.polling import poll_until
 
@@ -30,6 +30,18 @@ if TYPE_CHECKING:
 
 DEFAULT_READY_TIMEOUT = 90.0
 DEFAULT_COMMAND_TIMEOUT = 60
+
+
+def requirement_lines(text: str) -> set[str]:
+    """The requirement lines of a requirements file's text (comments and blank lines dropped)."""
+    return {line.split("#", 1)[0].strip() for line in text.splitlines()} - {""}
+
+
+def image_built_with(environment: str, requirements: str) -> bool:
+    """Whether the environment's image is built from a ``requirements.txt`` holding every line given."""
+    path = CONTAINERS_DIR / environment / "requirements.txt"
+    built_from = requirement_lines(path.read_text()) if path.is_file() else set()
+    return requirement_lines(requirements) <= built_from
 
 
 @dataclass(frozen=True)
@@ -106,7 +118,15 @@ class Machine(DockerContainer):
         return self
 
     def apply_fix(self, component: str, file: str, code: str) -> bool:
-        """Put ``code`` into ``file``; False when this environment has no such file."""
+        """Put ``code`` into ``file``; False when this environment has no such file.
+
+        A ``pip`` fix (a pin in ``requirements.txt``) is applied when the image
+        was built from a requirements file holding each of its lines: images are
+        tagged by the content of ``containers/<environment>/``, so the running
+        image is the one built from that file.
+        """
+        if component == "pip":
+            return image_built_with(self.environment, code)
         if file.startswith(("/etc/", "/usr/local/bin/")):
             mode = {"sudo": 0o440, "submit-wrapper": 0o755}.get(component, 0o644)
             self.with_file(file, code + "\n", mode)

@@ -2,9 +2,12 @@
 
 from pathlib import Path
 
+from jsv.claims.registry import load_registry
 from jsv.environments import JupyterServer, VulnerableJupyterServer
+from jsv.environments.machine import image_built_with, requirement_lines
 
-CONTAINERS = Path(__file__).resolve().parents[2] / "containers"
+ROOT = Path(__file__).resolve().parents[2]
+CONTAINERS = ROOT / "containers"
 
 
 def _pins(name: str) -> dict[str, str]:
@@ -31,3 +34,18 @@ def test_sibling_image_shares_everything_but_requirements() -> None:
 def test_vulnerable_server_uses_the_sibling_image() -> None:
     assert VulnerableJupyterServer.environment == "single-user-adv"
     assert JupyterServer.environment == "single-user"
+
+
+def test_the_advisory_fix_is_a_pin_the_pinned_image_is_built_from() -> None:
+    registry = load_registry(ROOT)
+    for claim_id in ("ADV-01", "ADV-02", "ADV-03"):
+        fix = registry.claim(claim_id).fix
+        assert (fix.component, fix.file) == ("pip", "requirements.txt")
+        assert image_built_with("single-user", fix.code), claim_id
+        assert not image_built_with("single-user-adv", fix.code), claim_id
+
+
+def test_a_pin_counts_only_as_a_whole_line_and_comments_do_not() -> None:
+    assert requirement_lines("# pinned\njupyter_server==2.21.1  # the fix\n\n") == {"jupyter_server==2.21.1"}
+    assert not image_built_with("single-user", "jupyter_server==2.21")
+    assert not image_built_with("net-client", "jupyter_server==2.21.1")  # no requirements.txt
