@@ -145,13 +145,19 @@ class JupyterHub(TraitletsApp, Machine):
 
     # -- the hub's REST API, as the runbook service ------------------------------------
     def api(
-        self, path: str, method: str = "GET", body: Any = None, token_var: str = "JSV_RUNBOOK_TOKEN"
+        self, path: str, method: str = "GET", body: Any = None, token: str = ""
     ) -> tuple[int, Any, CommandResult]:
-        """Call ``/hub/api/<path>`` from inside the hub's machine; returns (status, JSON, command)."""
+        """Call ``/hub/api/<path>`` from inside the hub's machine; returns (status, JSON, command).
+
+        The caller is the runbook service, or the holder of ``token`` (passed in
+        the environment, so the command line shows ``$JSV_CALLER_TOKEN``).
+        """
         data = f" -H 'Content-Type: application/json' -d '{json.dumps(body)}'" if body is not None else ""
+        token_var = "JSV_CALLER_TOKEN" if token else "JSV_RUNBOOK_TOKEN"
         ran = self.run(
             f'curl -sk -X {method} -H "Authorization: token ${token_var}"{data} '
-            f"-w '\\n%{{http_code}}' {self._proxy_scheme}://127.0.0.1:{PORT}/hub/api/{path.lstrip('/')}"
+            f"-w '\\n%{{http_code}}' {self._proxy_scheme}://127.0.0.1:{PORT}/hub/api/{path.lstrip('/')}",
+            environment={"JSV_CALLER_TOKEN": token} if token else None,
         )
         text, _, code = ran.stdout.rpartition("\n")
         try:

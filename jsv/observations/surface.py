@@ -8,6 +8,8 @@ shell variable, so the transcript shows ``$T``, never the value.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from jsv.claims import Observation
 from jsv.environments import JupyterHub
 from jsv.redaction import register
@@ -72,9 +74,10 @@ def future_activity(target: JupyterHub) -> Observation:
     return _moves_as_alice(target, FUTURE_ACTIVITY)
 
 
-def _user_token(target: JupyterHub, user: str) -> str:
+def _user_token(target: JupyterHub, user: str, expires_in: int | None = None) -> str:
     """An API token for ``user`` as she would make one (no scopes: it inherits hers), redacted everywhere."""
-    status, model, ran = target.api(f"users/{user}/tokens", "POST", {"note": "share attempt"})
+    body = {"note": "the runbook's", **({"expires_in": expires_in} if expires_in else {})}
+    status, model, ran = target.api(f"users/{user}/tokens", "POST", body)
     if status != 201:
         detail = ran.stdout[-200:]
         raise AssertionError(f"minting {user}'s token on {target.alias} answered {status}: {detail}")
@@ -84,13 +87,64 @@ def _user_token(target: JupyterHub, user: str) -> str:
 def share_code_requests(target: JupyterHub, users: tuple[str, ...] = SHARERS) -> Observation:
     """HUB-24: each user, with her own token, asks for a share code of her running server."""
     observed: dict[str, int] = {}
-    lines = []
     for user in users:
-        ran = target.run(
-            _curl("POST", f"share-codes/{user}/", '{"expires_in": 3600}'),
-            environment={"T": _user_token(target, user)},
+        status, model, _ = target.api(
+            f"share-codes/{user}/", "POST", {"expires_in": 3600}, _user_token(target, user)
         )
-        code = int(ran.stdout.strip() or 0)
-        observed[f"{user} creates a share code"] = code
-        lines.append(f"{user}: POST /hub/api/share-codes/{user}/ -> {code}")
-    return Observation(observed, "each with her own API token ($T):\n" + "\n".join(lines))
+        if status == 200:
+            register(model["code"], f"{target.alias}-{user}-share-code")
+        observed[f"{user} creates a share code"] = status
+    lines = [
+        f"{name.split()[0]}: POST /hub/api/share-codes/{name.split()[0]}/ -> {code}"
+        for name, code in observed.items()
+    ]
+    return Observation(
+        observed, "each with her own API token (the code itself is not shown):\n" + "\n".join(lines)
+    )
+
+
+NAMED_SERVERS = ("one", "two", "three")
+
+
+def named_server_starts(target: JupyterHub) -> Observation:
+    """HUB-26: alice, with her own token, starts three named servers one after the other."""
+    token = _user_token(target, "alice")
+    observed = {}
+    for name in NAMED_SERVERS:
+        status, _, _ = target.api(f"users/alice/servers/{name}", "POST", {}, token)
+        observed[f"start server {name!r}"] = status
+    lines = [
+        f"POST /hub/api/users/alice/servers/{n} -> {c}"
+        for n, c in zip(NAMED_SERVERS, observed.values(), strict=True)
+    ]
+    return Observation(observed, "as alice, with her own API token:\n" + "\n".join(lines))
+
+
+def token_lifetimes(target: JupyterHub) -> Observation:
+    """HUB-27: alice asks for a token without an expiry, and for one that lasts a week."""
+    token = _user_token(target, "alice", expires_in=3600)
+    unbounded, model, _ = target.api("users/alice/tokens", "POST", {"note": "no expiry asked"}, token)
+    if unbounded == 201:
+        register(model["token"], f"{target.alias}-alice-unbounded-token")
+    expires = _lifetime(model) if unbounded == 201 else f"not created ({unbounded})"
+    week, model, _ = target.api(
+        "users/alice/tokens", "POST", {"note": "a week", "expires_in": 7 * 86400}, token
+    )
+    if week == 201:
+        register(model["token"], f"{target.alias}-alice-week-token")
+    observed = {"token asked without expiry expires": expires, "token asked for a week": week}
+    return Observation(
+        observed,
+        "as alice, with her own API token:\n"
+        f"POST /hub/api/users/alice/tokens {{}} -> {unbounded}, expires_at: {expires}\n"
+        f'POST /hub/api/users/alice/tokens {{"expires_in": 604800}} -> {week}',
+    )
+
+
+def _lifetime(model: dict[str, str | None]) -> str:
+    """How long after its creation a token model says it expires, in whole hours, or ``never``."""
+    if not model.get("expires_at"):
+        return "never"
+    created = datetime.fromisoformat(str(model["created"]).replace("Z", "+00:00"))
+    expires = datetime.fromisoformat(str(model["expires_at"]).replace("Z", "+00:00"))
+    return f"after {round((expires - created).total_seconds() / 3600)} h"
