@@ -3,6 +3,7 @@
 Every session installs the package with the pinned ``constraints.txt``.
 """
 
+import os
 import tempfile
 
 import nox
@@ -58,3 +59,15 @@ def bench(session: nox.Session) -> None:
     """Time warm / one runbook edited / one Dockerfile edited builds (``-- --cold``: images removed first)."""
     install(session, "site")
     session.run("python", "-m", "jsv.bench", *session.posargs)
+
+
+@nox.session(python=PYTHON, default=False)
+def latest(session: nox.Session) -> None:
+    """Drift check: images with the newest PyPI releases, every page, compared with the pinned ledger."""
+    pinned = "_build/html/claims.json"
+    if not os.path.isfile(pinned):
+        session.error(f"no pinned ledger at {pinned}: run make docs first")
+    install(session, "site")
+    session.env.update({"JSV_PINS": "latest", "JSV_RECORD_FAILURES": "1"})
+    session.run("python", "-m", "jsv", "site", "--fresh", "--builddir", "_build/latest")
+    session.run("python", "-m", "jsv.drift", pinned, "_build/latest/html/claims.json", success_codes=[0, 1])

@@ -21,6 +21,7 @@ evidence and the build stops.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,6 +38,13 @@ from jsv.labels import run_id
 from jsv.redaction import redact, redact_tree
 
 TRANSCRIPT_LIMIT = 2400
+RECORD_FAILURES_ENV = "JSV_RECORD_FAILURES"
+"""Set by the drift check's run (``nox -s latest``): a failed claim is recorded and the page goes on."""
+
+
+def failures_recorded() -> bool:
+    """Whether failed claims are recorded instead of stopping the page and the build (the drift run)."""
+    return os.environ.get(RECORD_FAILURES_ENV, "") not in ("", "0")
 
 
 @dataclass(frozen=True)
@@ -274,7 +282,7 @@ def verify(
     )
     if show:
         show_record(result.record())
-    if result.status == "failed":
+    if result.status == "failed" and not failures_recorded():
         raise ClaimFailed(result.failure_reason())
     return result
 

@@ -21,7 +21,8 @@ from testcontainers.core.container import DockerContainer
 
 from jsv.environments import resources
 from jsv.errors import ConfigurationError, EnvironmentTimeout, last_lines
-from jsv.images import CONTAINERS_DIR, ensure_image
+from jsv.images import ensure_image
+from jsv.images.build import requirements_of
 from jsv.labels import labels
 from jsv.polling import poll_until
 
@@ -38,10 +39,16 @@ def requirement_lines(text: str) -> set[str]:
 
 
 def image_built_with(environment: str, requirements: str) -> bool:
-    """Whether the environment's image is built from a ``requirements.txt`` holding every line given."""
-    path = CONTAINERS_DIR / environment / "requirements.txt"
-    built_from = requirement_lines(path.read_text()) if path.is_file() else set()
-    return requirement_lines(requirements) <= built_from
+    """Whether the environment's image is built from a ``requirements.txt`` holding every line given.
+
+    Under ``JSV_PINS=latest`` a pin ``name==version`` is met by the bare
+    ``name`` the image was built from (its newest release; the ledger's
+    versions say which).
+    """
+    built_from = requirement_lines(requirements_of(environment))
+    return all(
+        line in built_from or line.split("==", 1)[0] in built_from for line in requirement_lines(requirements)
+    )
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,12 @@ HTTPS downloads inside a build (pip) may pass a TLS-intercepting proxy.
 file, ``none`` hands over nothing.  Only the first (download) stage sees it;
 the final stage copies the installed software, never the bundle, and the
 bundle is not part of the hash (it does not change what is installed).
+
+``JSV_PINS=latest`` (the drift check, ``nox -s latest``) builds each image
+from its ``requirements.txt`` with the pins removed, so pip installs the
+newest releases; such tags start with ``latest-`` and include the day, so a
+later day builds again.  A requirements file that says ``# jsv: keep pins``
+(an advisory's vulnerable release) is built as pinned in both modes.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import os
 import re
 import shutil
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import docker.errors
@@ -32,6 +39,9 @@ from jsv.labels import PROJECT_LABEL, PROJECT_VALUE
 CONTAINERS_DIR = Path(__file__).resolve().parents[2] / "containers"
 SHARED_DIR = CONTAINERS_DIR / "_shared"  # staged into every context as shared/ (e.g. python-venv)
 CA_ENV = "JSV_BUILD_CA"
+PINS_ENV = "JSV_PINS"
+KEEP_PINS = "# jsv: keep pins"
+_PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*==\s*[^\s#;]+")
 CA_FILE_NAME = "build-ca.pem"
 HOST_TRUST_STORE = "/etc/ssl/certs/ca-certificates.crt"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -54,11 +64,43 @@ def context_digest(context: Path) -> str:
     return digest.hexdigest()
 
 
+def pins_mode() -> str:
+    """``pinned`` (the default) or ``latest``, from ``JSV_PINS``."""
+    mode = os.environ.get(PINS_ENV, "").strip() or "pinned"
+    if mode not in {"pinned", "latest"}:
+        raise ImageBuildFailed(f"{PINS_ENV}={mode!r}: use pinned (the default) or latest")
+    return mode
+
+
+def unpinned(requirements: str) -> str:
+    """``requirements`` with each ``name==version`` reduced to ``name`` (unless it says to keep pins)."""
+    if KEEP_PINS in requirements:
+        return requirements
+    return "\n".join(_PIN.sub(r"\1", line) for line in requirements.splitlines()) + "\n"
+
+
+def requirements_of(name: str) -> str:
+    """The ``requirements.txt`` environment ``name``'s image is built from in this mode (empty if none)."""
+    path = CONTAINERS_DIR / name / "requirements.txt"
+    if not path.is_file():
+        return ""
+    text = path.read_text()
+    return unpinned(text) if pins_mode() == "latest" else text
+
+
+def _floats(name: str) -> bool:
+    """Whether this build installs newer releases than the folder pins."""
+    path = CONTAINERS_DIR / name / "requirements.txt"
+    return pins_mode() == "latest" and path.is_file() and requirements_of(name) != path.read_text()
+
+
 def image_tag(name: str, base_id: str) -> str:
     """The content-hashed tag of environment ``name`` built on base image ``base_id``."""
     parts = [base_id, context_digest(CONTAINERS_DIR / name), context_digest(SHARED_DIR)]
+    if _floats(name):
+        parts += ["latest", datetime.now(UTC).date().isoformat()]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
-    return f"jsv/{name}:{digest[:12]}"
+    return f"jsv/{name}:{'latest-' if _floats(name) else ''}{digest[:12]}"
 
 
 def ensure_image(name: str) -> str:
@@ -78,6 +120,8 @@ def ensure_image(name: str) -> str:
         context = Path(tmp) / name
         shutil.copytree(CONTAINERS_DIR / name, context)
         shutil.copytree(SHARED_DIR, context / "shared")
+        if _floats(name):
+            (context / "requirements.txt").write_text(requirements_of(name))
         _stage_ca_bundle(context / CA_FILE_NAME)
         _build(name, context, tag)
     return tag

@@ -19,6 +19,7 @@ from sphinx.errors import ExtensionError
 
 from jsv.claims.record import ClaimRecord
 from jsv.claims.registry import Registry, RegistryError, load_registry
+from jsv.claims.verify import failures_recorded
 from jsv.ledger import build_ledger, validate_record
 from jsv.site.claim_render import claim_record
 
@@ -90,7 +91,7 @@ def _consistency(app: Sphinx, env: BuildEnvironment) -> None:
             raise ExtensionError(
                 f"claim {record.id} ran on {record.page} but is registered for {registered.pages[record.id]}"
             )
-        if record.status == "failed":
+        if record.status == "failed" and not failures_recorded():
             raise ExtensionError(f"claim {record.id} failed ({record.page}): {record.evidence}")
     built = set(env.found_docs)
     missing = sorted(i for i, page in registered.pages.items() if i not in seen and page in built)

@@ -2,6 +2,9 @@
 
 from pathlib import Path
 
+import pytest
+
+from jsv.errors import ImageBuildFailed
 from jsv.images import build
 
 
@@ -38,3 +41,32 @@ def test_tag_depends_on_base_and_context(monkeypatch, tmp_path: Path):
 
 def test_every_environment_has_a_dockerfile():
     assert {"single-user", "net-client"} <= set(build.environment_names())
+
+
+def test_latest_mode_unpins_except_where_pins_are_the_point(monkeypatch):
+    assert (
+        build.unpinned("# c\njupyter_server==2.21.1\nPyYAML == 6.0.3  # yaml\n")
+        == "# c\njupyter_server\nPyYAML  # yaml\n"
+    )
+    kept = f"{build.KEEP_PINS}\njupyter_server==2.17.0\n"
+    assert build.unpinned(kept) == kept
+    monkeypatch.setenv(build.PINS_ENV, "latest")
+    assert "jupyter_server==2.17.0" in build.requirements_of("single-user-adv")
+    assert "jupyter_server\n" in build.requirements_of("single-user")
+    assert build.image_tag("single-user", "base").startswith("jsv/single-user:latest-")
+    assert not build.image_tag("single-user-adv", "base").split(":")[1].startswith("latest-")
+
+
+def test_a_pin_fix_is_met_by_the_newest_release_only_in_latest_mode(monkeypatch):
+    from jsv.environments.machine import image_built_with
+
+    assert image_built_with("single-user", "jupyter_server==2.21.1")
+    monkeypatch.setenv(build.PINS_ENV, "latest")
+    assert image_built_with("single-user", "jupyter_server==2.21.1")
+    assert not image_built_with("single-user-adv", "jupyter_server==2.21.1")
+
+
+def test_an_unknown_pins_mode_is_one_clear_error(monkeypatch):
+    monkeypatch.setenv(build.PINS_ENV, "newest")
+    with pytest.raises(ImageBuildFailed, match=r"use pinned \(the default\) or latest"):
+        build.pins_mode()

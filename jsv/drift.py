@@ -1,0 +1,127 @@
+"""Drift: what changed between the ledger of the pinned run and one of the newest releases.
+
+``nox -s latest`` builds the images with every unpinned requirement at its
+newest release on PyPI (``JSV_PINS=latest``, :mod:`jsv.images.build`), runs
+every page into its own build directory, and calls ``python -m jsv.drift
+PINNED LATEST``.  The report names each claim whose status, negative-control
+result or observation changed, and each component whose version moved: the
+way to learn that an upstream release changed what the site describes.
+
+What legitimately varies between two runs (timestamps, addresses, generated
+names) is masked before observations are compared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from jsv.claims.record import ClaimRecord
+
+VARYING = (
+    (re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:?\d\d)?"), "<time>"),
+    (re.compile(r"\b\d{1,3}(\.\d{1,3}){3}\b"), "<address>"),
+    (re.compile(r"\b[0-9a-f]{12,}\b"), "<hex>"),
+)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference of one claim (or ``*`` for a version) between the two runs."""
+
+    claim_id: str
+    aspect: str
+    pinned: str
+    latest: str
+
+
+def masked(text: str) -> str:
+    """``text`` with what differs between any two runs (times, addresses, generated ids) replaced."""
+    for pattern, placeholder in VARYING:
+        text = pattern.sub(placeholder, text)
+    return text
+
+
+def load_ledger(path: Path) -> dict[str, ClaimRecord]:
+    """The records of a ``claims.json``, by claim id."""
+    if not path.is_file():
+        raise FileNotFoundError(f"no ledger at {path}: build that site first (make docs, or nox -s latest)")
+    data = json.loads(path.read_text())
+    return {entry["id"]: ClaimRecord.from_json(entry) for entry in data["claims"]}
+
+
+def _aspects(record: ClaimRecord) -> dict[str, str]:
+    return {
+        "status": record.status,
+        "negative control": record.negative_control,
+        "observed (hardened)": masked(record.hardened.observed),
+        "observed (control)": masked(record.control.observed) if record.control else "",
+    }
+
+
+def compare(pinned: dict[str, ClaimRecord], latest: dict[str, ClaimRecord]) -> list[Change]:
+    """Every change from the pinned run to the latest, claims first (by id), then versions."""
+    changes = []
+    for claim_id in sorted(pinned.keys() | latest.keys()):
+        before, after = pinned.get(claim_id), latest.get(claim_id)
+        if before is None or after is None:
+            changes.append(Change(claim_id, "ran", str(before is not None), str(after is not None)))
+            continue
+        old, new = _aspects(before), _aspects(after)
+        changes.extend(
+            Change(claim_id, aspect, old[aspect], new[aspect]) for aspect in old if old[aspect] != new[aspect]
+        )
+    changes.extend(_version_changes(pinned.values(), latest.values()))
+    return changes
+
+
+def _versions(records: Iterable[ClaimRecord]) -> dict[str, str]:
+    found: dict[str, set[str]] = {}
+    for record in records:
+        for component, version in record.versions.items():
+            found.setdefault(component, set()).add(version)
+    return {component: ", ".join(sorted(versions)) for component, versions in found.items()}
+
+
+def _version_changes(pinned: Iterable[ClaimRecord], latest: Iterable[ClaimRecord]) -> list[Change]:
+    before, after = _versions(pinned), _versions(latest)
+    return [
+        Change("*", f"version of {component}", before.get(component, "-"), after.get(component, "-"))
+        for component in sorted(before.keys() | after.keys())
+        if before.get(component) != after.get(component)
+    ]
+
+
+def report(changes: list[Change]) -> str:
+    """A terminal table of the changes, or the one line saying there are none."""
+    if not changes:
+        return "no change: every claim has the same status and observations, every component the same version"
+    width = max(len(c.claim_id) for c in changes)
+    lines = [f"{c.claim_id:<{width}}  {c.aspect}: {c.pinned!s} -> {c.latest!s}" for c in changes]
+    claims = len({c.claim_id for c in changes if c.claim_id != "*"})
+    return "\n".join(
+        [*lines, f"{claims} claim(s) changed, {sum(c.claim_id == '*' for c in changes)} version(s) moved"]
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m jsv.drift", description=__doc__.splitlines()[0])
+    parser.add_argument("pinned", type=Path, help="claims.json of the pinned run (_build/html/claims.json)")
+    parser.add_argument("latest", type=Path, help="claims.json of the run with the newest releases")
+    args = parser.parse_args(argv)
+    try:
+        changes = compare(load_ledger(args.pinned), load_ledger(args.latest))
+    except (FileNotFoundError, ValueError, KeyError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(report(changes))
+    return 1 if any(c.claim_id != "*" for c in changes) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
