@@ -67,7 +67,7 @@ def latest(session: nox.Session) -> None:
     pinned = "_build/html/claims.json"
     if not os.path.isfile(pinned):
         session.error(f"no pinned ledger at {pinned}: run make docs first")
-    install(session, "site")
+    install(session, "site,test")  # test: pytest-notebook compares the executed pages
     session.env.update({"JSV_PINS": "latest", "JSV_RECORD_FAILURES": "1"})
     session.run("python", "-m", "jsv", "site", "--fresh", "--builddir", "_build/latest")
     session.run("python", "-m", "jsv.drift", pinned, "_build/latest/html/claims.json", success_codes=[0, 1])

@@ -8,26 +8,24 @@ result or observation changed, and each component whose version moved: the
 way to learn that an upstream release changed what the site describes.
 
 What legitimately varies between two runs (timestamps, addresses, generated
-names) is masked before observations are compared.
+names, :mod:`jsv.varying`) is masked before observations are compared.  The
+executed notebooks beside each ledger (``<builddir>/jupyter_execute``) are
+compared too (:mod:`jsv.notebook_diff`, pytest-notebook): a changed header or
+message shows as a diff even when no verdict changed.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from jsv.claims.record import ClaimRecord
-
-VARYING = (
-    (re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:?\d\d)?"), "<time>"),
-    (re.compile(r"\b\d{1,3}(\.\d{1,3}){3}\b"), "<address>"),
-    (re.compile(r"\b[0-9a-f]{12,}\b"), "<hex>"),
-)
+from jsv.notebook_diff import notebook_diffs
+from jsv.varying import masked
 
 
 @dataclass(frozen=True)
@@ -38,13 +36,6 @@ class Change:
     aspect: str
     pinned: str
     latest: str
-
-
-def masked(text: str) -> str:
-    """``text`` with what differs between any two runs (times, addresses, generated ids) replaced."""
-    for pattern, placeholder in VARYING:
-        text = pattern.sub(placeholder, text)
-    return text
 
 
 def load_ledger(path: Path) -> dict[str, ClaimRecord]:
@@ -120,7 +111,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(report(changes))
-    return 1 if any(c.claim_id != "*" for c in changes) else 0
+    diffs = notebook_diffs(executed_beside(args.pinned), executed_beside(args.latest))
+    for name, text in diffs.items():
+        print(f"\n--- outputs of {name} differ:\n{text}")
+    print(f"{len(diffs)} executed page(s) with changed outputs")
+    return 1 if diffs or any(c.claim_id != "*" for c in changes) else 0
+
+
+def executed_beside(ledger: Path) -> Path:
+    """The executed notebooks of the build whose ledger is ``<builddir>/html/claims.json``."""
+    return ledger.parent.parent / "jupyter_execute"
 
 
 if __name__ == "__main__":
