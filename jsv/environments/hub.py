@@ -11,6 +11,7 @@ token.
 from __future__ import annotations
 
 import json
+import shlex
 from typing import Any, Self
 
 from jsv.environments.machine import CommandResult, Machine
@@ -152,7 +153,11 @@ class JupyterHub(TraitletsApp, Machine):
         The caller is the runbook service, or the holder of ``token`` (passed in
         the environment, so the command line shows ``$JSV_CALLER_TOKEN``).
         """
-        data = f" -H 'Content-Type: application/json' -d '{json.dumps(body)}'" if body is not None else ""
+        data = (
+            f" -H 'Content-Type: application/json' -d {shlex.quote(json.dumps(body))}"
+            if body is not None
+            else ""
+        )
         token_var = "JSV_CALLER_TOKEN" if token else "JSV_RUNBOOK_TOKEN"
         ran = self.run(
             f'curl -sk -X {method} -H "Authorization: token ${token_var}"{data} '

@@ -79,8 +79,10 @@ def _user_token(target: JupyterHub, user: str, expires_in: int | None = None) ->
     body = {"note": "the runbook's", **({"expires_in": expires_in} if expires_in else {})}
     status, model, ran = target.api(f"users/{user}/tokens", "POST", body)
     if status != 201:
-        detail = ran.stdout[-200:]
-        raise AssertionError(f"minting {user}'s token on {target.alias} answered {status}: {detail}")
+        detail = (ran.stdout + ran.stderr)[-200:]
+        raise AssertionError(
+            f"minting {user}'s token on {target.alias} answered {status} (exit {ran.exit_code}): {detail}"
+        )
     return register(model["token"], f"{target.alias}-{user}-share-token")
 
 
