@@ -46,3 +46,7 @@ def last_lines(text: str, count: int = 5, width: int = 400) -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     joined = " | ".join(lines[-count:])
     return joined if len(joined) <= width else "…" + joined[-width:]
+
+
+class TargetRefused(JsvError):
+    """The target would not do what a check needs first (start a kernel, log in): the check cannot run."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from jsv.claims import Observation
 from jsv.environments import JupyterServer, Lab, NetClient
+from jsv.errors import TargetRefused
 from jsv.probes import TrafficCapture
 from jsv.probes.curl_browser import browser_for
 from jsv.probes.http import Browser, Reply, Request, Target, plain_http, token_header
@@ -78,6 +79,11 @@ def websocket_origins(client: NetClient | Browser, target: Target) -> Observatio
     browser = browser_for(client)
     kernels = target.url("/api/kernels")
     kernel = browser.send(Request(kernels, "POST", token_header(target.token)))
+    if kernel.status != 201:
+        raise TargetRefused(
+            f"SU-10 needs a kernel to open a WebSocket to, but POST /api/kernels answered {kernel.status} "
+            "(is a kernel such as ipykernel installed for the server?)"
+        )
     kernel_id = kernel.json()["id"]
     channels = target.url(f"/api/kernels/{kernel_id}/channels")
     login = browser.log_in(target.url(""), target.token)
