@@ -34,15 +34,15 @@ def preflight() -> None:
     client()
 
 
-def build_images() -> dict[str, str]:
-    """Build every missing environment image; independent images build concurrently.
+def build_images(names: list[str] | None = None) -> dict[str, str]:
+    """Build every missing environment image (or those ``names``); independent images build concurrently.
 
     One line when an image starts building and one when it is ready (seconds, cached or built).
     """
-    return {name: tag for name, (tag, _state) in build_images_with_states().items()}
+    return {name: tag for name, (tag, _state) in build_images_with_states(names).items()}
 
 
-def build_images_with_states() -> dict[str, tuple[str, str]]:
+def build_images_with_states(names: list[str] | None = None) -> dict[str, tuple[str, str]]:
     from concurrent.futures import ThreadPoolExecutor
 
     from jsv.images import ensure_base_image
@@ -50,7 +50,7 @@ def build_images_with_states() -> dict[str, tuple[str, str]]:
 
     started = time.monotonic()
     ensure_base_image()
-    names = environment_names()
+    names = environment_names() if names is None else names
     with ThreadPoolExecutor(max_workers=len(names) or 1) as pool:
         states = dict(zip(names, pool.map(_ensure_image_reporting, names), strict=True))
     built = sum(1 for _tag, state in states.values() if state == "built")
@@ -457,11 +457,14 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "site":
             return build_site(args.builddir, args.fresh, args.sphinx_args, Path(args.source))
         elif args.command == "page":
-            from jsv.page_runner import run_page, summary
+            from jsv.page_runner import page_source, run_page, summary
+            from jsv.site.cache_key import images_of
 
+            page = Path(args.path).resolve()
+            source = page_source(page)
             preflight()
-            build_images()
-            run = run_page(Path(args.path).resolve())
+            build_images(images_of(source))  # only the images the page lists
+            run = run_page(page)
             print(summary(run))
             return 1 if run.error or any(r.status == "failed" for r in run.records) else 0
         elif args.command == "merge":

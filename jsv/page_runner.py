@@ -29,13 +29,19 @@ class PageRun:
     seconds: float
 
 
+def page_source(page: Path) -> str:
+    """The text of runbook ``page``, or one clear error when there is none."""
+    if not page.is_file():
+        raise JsvError(f"no runbook page at {page}: give the path of a runbooks/<area>/<page>.md file")
+    return page.read_text(encoding="utf-8")
+
+
 def run_page(page: Path, timeout: int = 900) -> PageRun:
     import nbclient
     from myst_nb.core.read import read_myst_markdown_notebook
 
-    if not page.is_file():
-        raise JsvError(f"no runbook page at {page}: give the path of a runbooks/<area>/<page>.md file")
-    notebook = read_myst_markdown_notebook(page.read_text(encoding="utf-8"), path=page)
+    source = page_source(page)
+    notebook = read_myst_markdown_notebook(source, path=page)
     started = time.monotonic()
     client = nbclient.NotebookClient(
         notebook, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(page.parent)}}
