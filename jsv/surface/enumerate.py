@@ -30,6 +30,7 @@ from jsv.surface.model import COMMAND, ROUTE, Inventory, SurfaceItem
 HUB_PYTHON = "/opt/jupyterhub/bin/python"
 SERVER_PYTHON = "/opt/jupyter/bin/python"
 CONDOR_CONFIG = "c.JupyterHub.spawner_class = 'batchspawner.CondorSpawner'\n"
+SLURM_CONFIG = "c.JupyterHub.spawner_class = 'batchspawner.SlurmSpawner'\n"
 
 
 class EnumerationFailed(JsvError):
@@ -66,6 +67,9 @@ HUB = Source(
 )
 CONDOR_HUB = Source(
     "condor", HUB_PYTHON, "hub_routes.py", ("/tmp/jupyterhub_config.py",), LAB_CONFIG + CONDOR_CONFIG
+)
+SLURM_HUB = Source(
+    "slurm", HUB_PYTHON, "hub_routes.py", ("/tmp/jupyterhub_config.py",), LAB_CONFIG + SLURM_CONFIG
 )
 SERVER = Source("single-user", SERVER_PYTHON, "server_routes.py")
 PROXY = Source("hub", "node", "chp_routes.js")
@@ -131,10 +135,15 @@ def _batch(handler: str) -> bool:
     return handler.startswith("batchspawner.")
 
 
+def _slurm(trait: str) -> bool:
+    return trait.startswith("SlurmSpawner.")
+
+
 def enumerate_all(cache_dir: Path | None = None) -> list[Inventory]:
-    """Every component's inventory: jupyterhub, batchspawner, jupyter_server, configurable-http-proxy."""
+    """Every component's inventory: jupyterhub, batchspawner (Condor and Slurm), jupyter_server, CHP."""
     hub_tag, hub = run_source(HUB, cache_dir)
     condor_tag, condor = run_source(CONDOR_HUB, cache_dir)
+    slurm_tag, slurm = run_source(SLURM_HUB, cache_dir)
     server_tag, server = run_source(SERVER, cache_dir)
     proxy_tag, proxy = run_source(PROXY, cache_dir)
     jh = f"jupyterhub {hub['versions']['jupyterhub']}"
@@ -149,11 +158,15 @@ def enumerate_all(cache_dir: Path | None = None) -> list[Inventory]:
             hub["versions"],
             tuple(routes("jupyterhub", hub, not_batch, jh) + commands("jupyterhub", hub, bool, jh)),
         ),
-        Inventory(
+        Inventory(  # its API route once; the command templates of both spawners the guide runs
             "batchspawner",
-            condor_tag,
+            f"{condor_tag}, {slurm_tag}",
             condor["versions"],
-            tuple(routes("batchspawner", condor, _batch, bs) + commands("batchspawner", condor, bool, bs)),
+            tuple(
+                routes("batchspawner", condor, _batch, bs)
+                + commands("batchspawner", condor, bool, bs)
+                + commands("batchspawner", slurm, _slurm, bs)
+            ),
         ),
         Inventory(
             "jupyter_server",
