@@ -97,10 +97,11 @@ def _floats(name: str) -> bool:
 def image_tag(name: str, base_id: str) -> str:
     """The content-hashed tag of environment ``name`` built on base image ``base_id``."""
     parts = [base_id, context_digest(CONTAINERS_DIR / name), context_digest(SHARED_DIR)]
-    if _floats(name):
+    floats = _floats(name)
+    if floats:
         parts += ["latest", datetime.now(UTC).date().isoformat()]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
-    return f"jsv/{name}:{'latest-' if _floats(name) else ''}{digest[:12]}"
+    return f"jsv/{name}:{'latest-' if floats else ''}{digest[:12]}"
 
 
 def ensure_image(name: str) -> str:
