@@ -83,7 +83,7 @@ def _user_token(target: JupyterHub, user: str, expires_in: int | None = None) ->
         raise AssertionError(
             f"minting {user}'s token on {target.alias} answered {status} (exit {ran.exit_code}): {detail}"
         )
-    return register(model["token"], f"{target.alias}-{user}-share-token")
+    return register(model["token"], f"{target.alias}-{user}-api-token")
 
 
 def share_code_requests(target: JupyterHub, users: tuple[str, ...] = SHARERS) -> Observation:
