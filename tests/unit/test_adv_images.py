@@ -38,7 +38,7 @@ def test_vulnerable_server_uses_the_sibling_image() -> None:
 
 def test_the_advisory_fix_is_a_pin_the_pinned_image_is_built_from() -> None:
     registry = load_registry(ROOT)
-    for claim_id in ("ADV-01", "ADV-02", "ADV-03"):
+    for claim_id in ("ADV-01", "ADV-02", "ADV-03", "ADV-04"):
         fix = registry.claim(claim_id).fix
         assert (fix.component, fix.file) == ("pip", "requirements.txt")
         assert image_built_with("single-user", fix.code), claim_id
