@@ -1,7 +1,7 @@
 """Environments: one class per ``containers/<name>/`` image, started inside a :class:`Lab`."""
 
 from jsv.environments.browser_lab import BrowserLab
-from jsv.environments.hub import JupyterHub
+from jsv.environments.hub import JupyterHub, VulnerableJupyterHub
 from jsv.environments.kubernetes import KubeTools, PodTarget, PolicySet
 from jsv.environments.lab import Lab
 from jsv.environments.ldap import LdapServer
@@ -25,5 +25,6 @@ __all__ = [
     "PodTarget",
     "PolicySet",
     "Situation",
+    "VulnerableJupyterHub",
     "VulnerableJupyterServer",
 ]
