@@ -8,7 +8,7 @@ from jsv.environments.ldap import LdapServer
 from jsv.environments.machine import CommandResult, Machine, Situation
 from jsv.environments.net_client import HttpReply, NetClient
 from jsv.environments.oidc_provider import OidcProvider
-from jsv.environments.single_user import JupyterServer, VulnerableJupyterServer
+from jsv.environments.single_user import JupyterServer, VulnerableJupyterServer, VulnerableJupyterServer219
 
 __all__ = [
     "BrowserLab",
@@ -27,4 +27,5 @@ __all__ = [
     "Situation",
     "VulnerableJupyterHub",
     "VulnerableJupyterServer",
+    "VulnerableJupyterServer219",
 ]

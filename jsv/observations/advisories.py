@@ -1,4 +1,4 @@
-"""What a remote client observes of the attacks of past Jupyter Server advisories (claims ADV-01..ADV-04).
+"""What a remote client observes of the attacks of past Jupyter Server advisories (ADV-01..04, ADV-09).
 
 Used by ``runbooks/advisories/jupyter-server.md``.  Each function sends the
 advisory's request from the client machine, the way an attacker's page or a
@@ -20,6 +20,9 @@ ORIGIN_PATTERN = r"https://trusted\.example\.com"
 ATTACKER_ORIGIN = TRUSTED_ORIGIN + ".evil.net"
 ROOT_DIR = "/srv/work"
 SIBLING_FILE = "/srv/workshop/secret.txt"
+SHARED_NOTEBOOK = "shared-report.ipynb"
+"""A notebook in the root that someone else wrote (ADV-09): its output carries a script."""
+SCRIPT_MARK = "jsv-stored-script"
 PASSWORD_FILE = "/home/alice/.jupyter/jupyter_server_config.json"
 """Where ``jupyter server password`` writes ``IdentityProvider.hashed_password``."""
 """A file in a directory next to the root whose name starts with the root's name."""
@@ -107,3 +110,33 @@ def session_after_password_change(
     after = cookie_request(client, target.url("/api/contents"), jar=jar)
     answers = {"old session before": status_of(before), "old session after the change": status_of(after)}
     return Observation(answers, "\n\n".join([login.transcript, before.transcript, change, after.transcript]))
+
+
+def notebook_with_script() -> str:
+    """A notebook whose saved output is HTML with a script (any output may be): the stored XSS of ADV-09."""
+    script = f"<script>/* {SCRIPT_MARK} */ fetch('/api/contents').then(r => r.text())</script>"
+    output = {"output_type": "display_data", "data": {"text/html": [script]}, "metadata": {}}
+    cell = {
+        "cell_type": "code",
+        "execution_count": 1,
+        "metadata": {},
+        "source": ["report()"],
+        "outputs": [output],
+    }
+    notebook = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [cell | {"id": "c1"}]}
+    return json.dumps(notebook, indent=1) + "\n"
+
+
+def nbconvert_sandbox(client: NetClient, target: JupyterServer) -> Observation:
+    """ADV-09: ``GET /nbconvert/html/<notebook>``: is the script served, and is the page sandboxed (CSP)?"""
+    reply = client.http(
+        target.url(f"/nbconvert/html/{SHARED_NOTEBOOK}"), "-H", f"Authorization: token {target.token}"
+    )
+    policy = reply.headers.get("content-security-policy", "")
+    directives = [part.strip() for part in policy.split(";")]
+    answers = {
+        "status": reply.status,
+        "script served": SCRIPT_MARK in reply.body,
+        "sandbox": next((part for part in directives if part.startswith("sandbox")), None),
+    }
+    return Observation(answers, reply.transcript)
