@@ -45,7 +45,11 @@ def hub_setup(hub: JupyterHub, passwords: tuple[str, str]) -> JupyterHub:
 
 
 def admin_name_with_user_password(client: NetClient, user_password: str, target: JupyterHub) -> Observation:
-    """ADV-05: log in as ``ALICE`` (the admin's name in capitals) with the shared *user* password."""
+    """ADV-05: log in as ``ALICE`` (the admin's name in capitals) with the shared *user* password.
+
+    Then the hub's record of alice: 6.0.1's authenticator returns ``admin: False`` for the session,
+    which the hub writes to the user (``auth_to_user``).
+    """
     jar = f"/tmp/hub-{target.alias}"
     base = target.url("").rstrip("/")
     login = form_login(client, base, user_password, jar, username=ADMIN.upper(), path="/hub/login")
@@ -53,8 +57,13 @@ def admin_name_with_user_password(client: NetClient, user_password: str, target:
     register_jar(client, jar)
     text, _, code = whoami.stdout.rpartition("\n")
     model = json.loads(text) if code == "200" and text.strip() else {}
-    answers = {"login": status_of(login), "session of": model.get("name")}
-    return Observation(answers, f"{login.transcript}\n\n{whoami.transcript}")
+    _, admin_model, record = target.api(f"users/{ADMIN}")
+    answers = {
+        "login": status_of(login),
+        "session of": model.get("name"),
+        f"{ADMIN} still admin": bool(isinstance(admin_model, dict) and admin_model.get("admin")),
+    }
+    return Observation(answers, "\n\n".join([login.transcript, whoami.transcript, record.transcript]))
 
 
 def never_expiring_token(target: JupyterHub) -> Observation:
