@@ -23,16 +23,26 @@ RENAMED_TO = "."
 """The new name ADV-08 gives carol: ``/user/./`` resolves to ``/user/``."""
 
 
+MINTER_SCOPES = ["tokens!service=bob"]
+"""ADV-10: ``minter`` may manage the tokens of the *service* named bob (there is also a user bob)."""
+
+
 def shared_passwords() -> tuple[str, str]:
     """The user password (at least 8 characters) and the admin password (at least 32), registered."""
     return new_token("shared-user-password", 12), new_token("shared-admin-password", 24)
 
 
 def hub_setup(hub: JupyterHub, passwords: tuple[str, str]) -> JupyterHub:
-    """The advisories' settings: shared passwords (user, admin), one admin, a token lifetime limit."""
+    """The advisories' settings: shared passwords (user, admin), one admin, a token lifetime limit.
+
+    And a service ``minter`` whose role holds only :data:`MINTER_SCOPES` (ADV-10).
+    """
     user_password, admin_password = passwords
     return (
-        hub.with_env("JSV_USER_PASSWORD", user_password)
+        hub.with_service("{'name': 'minter', 'api_token': os.environ['JSV_MINTER_TOKEN']}")
+        .with_role("minter", MINTER_SCOPES, services=["minter"])
+        .with_env("JSV_MINTER_TOKEN", new_token(f"{hub.alias}-minter-token"))
+        .with_env("JSV_USER_PASSWORD", user_password)
         .with_env("JSV_ADMIN_PASSWORD", admin_password)
         .with_config(
             "c.JupyterHub.authenticator_class = 'shared-password'",
@@ -93,3 +103,13 @@ def rename_to_dots(target: JupyterHub) -> Observation:
     names = sorted(user["name"] for user in users) if isinstance(users, list) else []
     answers = {"rename": status, "user named '.' exists": RENAMED_TO in names}
     return Observation(answers, f"{ran.transcript}\n\n{listed.transcript}")
+
+
+def token_for_the_user_named_like_a_service(target: JupyterHub) -> Observation:
+    """ADV-10: the ``minter`` service (scope ``tokens!service=bob``) asks for a token of the *user* bob."""
+    status, model, ran = target.api(
+        "users/bob/tokens", "POST", {"note": "minted"}, token_var="JSV_MINTER_TOKEN"
+    )
+    if isinstance(model, dict) and model.get("token"):
+        register(model["token"], "bob-token-minted-by-service")
+    return Observation(status, ran.transcript)

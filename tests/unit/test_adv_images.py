@@ -75,7 +75,7 @@ def test_the_advisory_fix_is_a_pin_the_pinned_image_is_built_from() -> None:
     registry = load_registry(ROOT)
     sides = {
         "single-user": ("ADV-01", "ADV-02", "ADV-03", "ADV-04"),
-        "hub": ("ADV-05", "ADV-06", "ADV-07", "ADV-08"),
+        "hub": ("ADV-05", "ADV-06", "ADV-07", "ADV-08", "ADV-10"),
     }
     for pinned, claim_ids in sides.items():
         for claim_id in claim_ids:
