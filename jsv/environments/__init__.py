@@ -1,14 +1,14 @@
 """Environments: one class per ``containers/<name>/`` image, started inside a :class:`Lab`."""
 
 from jsv.environments.browser_lab import BrowserLab
-from jsv.environments.hub import JupyterHub
+from jsv.environments.hub import JupyterHub, VulnerableJupyterHub
 from jsv.environments.kubernetes import KubeTools, PodTarget, PolicySet
 from jsv.environments.lab import Lab
 from jsv.environments.ldap import LdapServer
 from jsv.environments.machine import CommandResult, Machine, Situation
 from jsv.environments.net_client import HttpReply, NetClient
 from jsv.environments.oidc_provider import OidcProvider
-from jsv.environments.single_user import JupyterServer, VulnerableJupyterServer
+from jsv.environments.single_user import JupyterServer, VulnerableJupyterServer, VulnerableJupyterServer219
 
 __all__ = [
     "BrowserLab",
@@ -25,5 +25,7 @@ __all__ = [
     "PodTarget",
     "PolicySet",
     "Situation",
+    "VulnerableJupyterHub",
     "VulnerableJupyterServer",
+    "VulnerableJupyterServer219",
 ]

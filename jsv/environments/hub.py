@@ -217,3 +217,12 @@ class JupyterHub(TraitletsApp, Machine):
             name, _, version = line.partition("=")
             found[name] = version
         return found
+
+
+class VulnerableJupyterHub(JupyterHub):
+    """The same hub from ``containers/hub-adv/``: the pinned image but jupyterhub 6.0.1.
+
+    The negative control of the JupyterHub advisory claims (area ADV): the last release before their fixes.
+    """
+
+    environment = "hub-adv"

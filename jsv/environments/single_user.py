@@ -149,3 +149,14 @@ class VulnerableJupyterServer(JupyterServer):
     """
 
     environment = "single-user-adv"
+
+
+class VulnerableJupyterServer219(JupyterServer):
+    """The same server from ``containers/single-user-adv-2.19/``: the pinned image but jupyter_server 2.19.0.
+
+    The negative control of GHSA-fcw5-x6j4-ccmp (ADV-09), fixed one release after 2.19.0: 2.17.0 of
+    :class:`VulnerableJupyterServer` has that weakness too, but also the others, so it would not show which
+    release fixed this one.
+    """
+
+    environment = "single-user-adv-2.19"

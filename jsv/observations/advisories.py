@@ -1,4 +1,4 @@
-"""What a remote client observes of the attacks of past Jupyter Server advisories (claims ADV-01, ADV-02).
+"""What a remote client observes of the attacks of past Jupyter Server advisories (ADV-01..04, ADV-09).
 
 Used by ``runbooks/advisories/jupyter-server.md``.  Each function sends the
 advisory's request from the client machine, the way an attacker's page or a
@@ -7,17 +7,24 @@ confined user would, and returns what the server answered.
 
 from __future__ import annotations
 
+import json
 from urllib.parse import quote
 
 from jsv.claims import Observation
 from jsv.environments import JupyterServer, NetClient
-from jsv.probes.login import register_jar
+from jsv.probes.login import cookie_request, form_login, register_jar, status_of
+from jsv.redaction import register
 
 TRUSTED_ORIGIN = "https://trusted.example.com"
 ORIGIN_PATTERN = r"https://trusted\.example\.com"
 ATTACKER_ORIGIN = TRUSTED_ORIGIN + ".evil.net"
 ROOT_DIR = "/srv/work"
 SIBLING_FILE = "/srv/workshop/secret.txt"
+SHARED_NOTEBOOK = "shared-report.ipynb"
+"""A notebook in the root that someone else wrote (ADV-09): its output carries a script."""
+SCRIPT_MARK = "jsv-stored-script"
+PASSWORD_FILE = "/home/alice/.jupyter/jupyter_server_config.json"
+"""Where ``jupyter server password`` writes ``IdentityProvider.hashed_password``."""
 """A file in a directory next to the root whose name starts with the root's name."""
 
 
@@ -71,3 +78,65 @@ def login_redirect(client: NetClient, target: JupyterServer) -> Observation:
     )
     register_jar(client, "/tmp/jar")
     return Observation(ran.stdout.strip(), ran.transcript)
+
+
+def register_password_hash(server: JupyterServer) -> None:
+    """The salt and digest of the stored argon2 hash are as sensitive as the password: never published."""
+    stored = server.run(f"cat {PASSWORD_FILE}", user="alice").stdout
+    for part in json.loads(stored)["IdentityProvider"]["hashed_password"].split("$")[-2:]:
+        register(part, "password-hash")
+
+
+def set_password(server: JupyterServer, claim_id: str, password: str) -> str:
+    """Run ``claim_id``'s shell fix (``jupyter server password``, ``password`` typed twice); restart."""
+    changed = server.run_fix(claim_id, password, password)
+    register_password_hash(server)
+    server.restart()
+    return changed.transcript + "\n# server restarted"
+
+
+def session_after_password_change(
+    client: NetClient, passwords: tuple[str, str], target: JupyterServer
+) -> Observation:
+    """ADV-04: log in with the first password, change it (SU-17's fix), restart; is the old cookie accepted?
+
+    ``target`` already runs with the first password (set by :func:`set_password`).
+    """
+    first, second = passwords
+    jar = f"/tmp/session-{target.alias}"
+    login = form_login(client, target.url("").rstrip("/"), first, jar)
+    before = cookie_request(client, target.url("/api/contents"), jar=jar)
+    change = set_password(target, "SU-17", second)
+    after = cookie_request(client, target.url("/api/contents"), jar=jar)
+    answers = {"old session before": status_of(before), "old session after the change": status_of(after)}
+    return Observation(answers, "\n\n".join([login.transcript, before.transcript, change, after.transcript]))
+
+
+def notebook_with_script() -> str:
+    """A notebook whose saved output is HTML with a script (any output may be): the stored XSS of ADV-09."""
+    script = f"<script>/* {SCRIPT_MARK} */ fetch('/api/contents').then(r => r.text())</script>"
+    output = {"output_type": "display_data", "data": {"text/html": [script]}, "metadata": {}}
+    cell = {
+        "cell_type": "code",
+        "execution_count": 1,
+        "metadata": {},
+        "source": ["report()"],
+        "outputs": [output],
+    }
+    notebook = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [cell | {"id": "c1"}]}
+    return json.dumps(notebook, indent=1) + "\n"
+
+
+def nbconvert_sandbox(client: NetClient, target: JupyterServer) -> Observation:
+    """ADV-09: ``GET /nbconvert/html/<notebook>``: is the script served, and is the page sandboxed (CSP)?"""
+    reply = client.http(
+        target.url(f"/nbconvert/html/{SHARED_NOTEBOOK}"), "-H", f"Authorization: token {target.token}"
+    )
+    policy = reply.headers.get("content-security-policy", "")
+    directives = [part.strip() for part in policy.split(";")]
+    answers = {
+        "status": reply.status,
+        "script served": SCRIPT_MARK in reply.body,
+        "sandbox": next((part for part in directives if part.startswith("sandbox")), None),
+    }
+    return Observation(answers, reply.transcript)

@@ -3,7 +3,13 @@
 from pathlib import Path
 
 from jsv.claims.registry import load_registry
-from jsv.environments import JupyterServer, VulnerableJupyterServer
+from jsv.environments import (
+    JupyterHub,
+    JupyterServer,
+    VulnerableJupyterHub,
+    VulnerableJupyterServer,
+    VulnerableJupyterServer219,
+)
 from jsv.environments.machine import image_built_with, requirement_lines
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,27 +28,64 @@ def test_single_user_adv_differs_only_in_jupyter_server() -> None:
     assert old["jupyter_server"] == "2.17.0"
 
 
+def test_single_user_adv_2_19_differs_only_in_jupyter_server() -> None:
+    pinned, old = _pins("single-user"), _pins("single-user-adv-2.19")
+    differing = {name for name in pinned.keys() | old.keys() if pinned.get(name) != old.get(name)}
+    assert differing == {"jupyter_server"}
+    assert old["jupyter_server"] == "2.19.0"
+
+
+def test_hub_adv_differs_only_in_jupyterhub() -> None:
+    pinned, old = _pins("hub"), _pins("hub-adv")
+    differing = {name for name in pinned.keys() | old.keys() if pinned.get(name) != old.get(name)}
+    assert differing == {"jupyterhub"}
+    assert old["jupyterhub"] == "6.0.1"
+
+
+def _files(name: str) -> set[str]:
+    folder = CONTAINERS / name
+    return {path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()}
+
+
+def _code_lines(path: Path) -> list[str]:
+    return [line for line in path.read_text().splitlines() if not line.startswith("#")]
+
+
 def test_sibling_image_shares_everything_but_requirements() -> None:
-    for name in ("Dockerfile", "start-server"):
-        pinned = (CONTAINERS / "single-user" / name).read_text().splitlines()
-        old = (CONTAINERS / "single-user-adv" / name).read_text().splitlines()
-        assert [line for line in old if not line.startswith("#")] == [
-            line for line in pinned if not line.startswith("#")
-        ]
+    siblings = (
+        ("single-user", "single-user-adv"),
+        ("single-user", "single-user-adv-2.19"),
+        ("hub", "hub-adv"),
+    )
+    for pinned, sibling in siblings:
+        assert _files(sibling) == _files(pinned), sibling
+        for name in _files(pinned) - {"requirements.txt"}:
+            assert _code_lines(CONTAINERS / sibling / name) == _code_lines(CONTAINERS / pinned / name), name
 
 
 def test_vulnerable_server_uses_the_sibling_image() -> None:
     assert VulnerableJupyterServer.environment == "single-user-adv"
     assert JupyterServer.environment == "single-user"
+    assert VulnerableJupyterServer219.environment == "single-user-adv-2.19"
+    assert VulnerableJupyterHub.environment == "hub-adv"
+    assert JupyterHub.environment == "hub"
 
 
 def test_the_advisory_fix_is_a_pin_the_pinned_image_is_built_from() -> None:
     registry = load_registry(ROOT)
-    for claim_id in ("ADV-01", "ADV-02", "ADV-03"):
-        fix = registry.claim(claim_id).fix
-        assert (fix.component, fix.file) == ("pip", "requirements.txt")
-        assert image_built_with("single-user", fix.code), claim_id
-        assert not image_built_with("single-user-adv", fix.code), claim_id
+    sides = {
+        "single-user": ("ADV-01", "ADV-02", "ADV-03", "ADV-04"),
+        "hub": ("ADV-05", "ADV-06", "ADV-07", "ADV-08", "ADV-10"),
+    }
+    for pinned, claim_ids in sides.items():
+        for claim_id in claim_ids:
+            fix = registry.claim(claim_id).fix
+            assert (fix.component, fix.file) == ("pip", "requirements.txt")
+            assert image_built_with(pinned, fix.code), claim_id
+            assert not image_built_with(f"{pinned}-adv", fix.code), claim_id
+    fix = registry.claim("ADV-09").fix
+    assert image_built_with("single-user", fix.code)
+    assert not image_built_with("single-user-adv-2.19", fix.code)
 
 
 def test_a_pin_counts_only_as_a_whole_line_and_comments_do_not() -> None:
