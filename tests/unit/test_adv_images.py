@@ -92,3 +92,12 @@ def test_a_pin_counts_only_as_a_whole_line_and_comments_do_not() -> None:
     assert requirement_lines("# pinned\njupyter_server==2.21.1  # the fix\n\n") == {"jupyter_server==2.21.1"}
     assert not image_built_with("single-user", "jupyter_server==2.21")
     assert not image_built_with("net-client", "jupyter_server==2.21.1")  # no requirements.txt
+
+
+def test_every_vulnerable_sibling_keeps_its_pins_in_the_drift_check() -> None:
+    from jsv.images.build import KEEP_PINS
+
+    siblings = sorted(p.parent.name for p in CONTAINERS.glob("*-adv*/requirements.txt"))
+    assert siblings == ["hub-adv", "single-user-adv", "single-user-adv-2.19"]
+    for name in siblings:
+        assert KEEP_PINS in (CONTAINERS / name / "requirements.txt").read_text(), name
