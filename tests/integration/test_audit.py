@@ -17,6 +17,7 @@ from jsv.audit.checks import checks_for
 from jsv.claims.checklist import assembled_config, claims_of
 from jsv.claims.registry import load_registry
 from jsv.environments import JupyterHub, JupyterServer
+from jsv.observations.hub import mint_token
 from jsv.redaction import new_token
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,6 +32,7 @@ WEAK_SERVER = (
 WEAK_HUB = (
     "c.ConfigurableHTTPProxy.api_url = 'http://0.0.0.0:8001'",
     "c.JupyterHub.tornado_settings = {'headers': {'Content-Security-Policy': 'frame-ancestors *'}}",
+    "c.JupyterHub.load_roles.append({'name': 'user', 'scopes': ['self', 'list:users', 'read:users']})",
 )
 
 
@@ -99,16 +101,22 @@ def test_single_user_audit_matches_the_runbooks(lab, tls_files):
 
 
 def test_hub_audit_matches_the_runbooks(lab):
-    hardened = lab.start(JupyterHub("hardened", alias="audithub").with_fix("HUB-02", "HUB-03", "HUB-11"))
+    hardened = lab.start(
+        JupyterHub("hardened", alias="audithub")
+        .with_own_tls(configure=False)
+        .with_fix("HUB-02", "HUB-03", "HUB-11", "HUB-21", "HUB-24", "HUB-25", "HUB-26", "HUB-27")
+    )
     weak = lab.start(JupyterHub("weak", alias="weakhub").with_config(*WEAK_HUB))
     audited = {check.claim_id for check in checks_for("hub")}
 
-    code, report, output = audit(f"http://{lab.address_of(hardened)}:8000", "")
-    assert (code, verdicts(report)) == (0, dict.fromkeys(audited, "pass")), output
+    token, _ = mint_token(hardened, None)  # alice's token, all of her scopes (an ordinary user's)
+    code, report, output = audit(f"https://{lab.address_of(hardened)}:8000", token, "--insecure")
+    assert (code, verdicts(report)) == (0, dict.fromkeys(audited, "pass")), observed(report)
     assert report["target"]["versions"]["hub"] == hardened.versions()["jupyterhub"]
 
-    code, report, output = audit(f"http://{lab.address_of(weak)}:8000", "")
-    assert (code, verdicts(report)) == (1, dict.fromkeys(audited, "fail")), output
+    token, _ = mint_token(weak, None)
+    code, report, output = audit(f"http://{lab.address_of(weak)}:8000", token)
+    assert (code, verdicts(report)) == (1, dict.fromkeys(audited, "fail")), observed(report)
 
 
 def test_connection_refused_is_one_line_and_exit_2(lab, client):
