@@ -110,12 +110,12 @@ def test_hub_audit_matches_the_runbooks(lab):
     audited = {check.claim_id for check in checks_for("hub")}
 
     token, _ = mint_token(hardened, None)  # alice's token, all of her scopes (an ordinary user's)
-    code, report, output = audit(f"https://{lab.address_of(hardened)}:8000", token, "--insecure")
+    code, report, _ = audit(f"https://{lab.address_of(hardened)}:8000", token, "--insecure")
     assert (code, verdicts(report)) == (0, dict.fromkeys(audited, "pass")), observed(report)
     assert report["target"]["versions"]["hub"] == hardened.versions()["jupyterhub"]
 
     token, _ = mint_token(weak, None)
-    code, report, output = audit(f"http://{lab.address_of(weak)}:8000", token)
+    code, report, _ = audit(f"http://{lab.address_of(weak)}:8000", token)
     assert (code, verdicts(report)) == (1, dict.fromkeys(audited, "fail")), observed(report)
 
 
