@@ -31,6 +31,15 @@ class AuditCheck:
     writes: str = ""
     """What the check creates and removes again; empty for a read-only check."""
     needs_token: bool = True
+    by_version: bool = False
+    """An advisory: judged by the release the target reports, not by sending the advisory's attack."""
+
+
+def reported_version(browser: Browser, target: Endpoint) -> Observation:
+    """The version a Jupyter Server reports at ``/api`` (asked without credentials, as the audit starts)."""
+    reply = browser.send(Request(target.url("/api")))
+    version = str(reply.json().get("version", "")) if reply.status == 200 else ""
+    return Observation(version, reply.transcript)
 
 
 def hidden_file_served(browser: Browser, target: Endpoint) -> Observation:
@@ -64,6 +73,10 @@ CHECKS: tuple[AuditCheck, ...] = (
     AuditCheck("SU-19", "server", single_user.login_cookie_flags),
     AuditCheck("SU-20", "server", single_user.hsts, needs_token=False),
     AuditCheck("SU-21", "server", single_user.xsrf_cookie_flags, needs_token=False),
+    # the advisories the site covers, by the release /api reports (jsv.audit.catalogue.fixed_release)
+    AuditCheck("ADV-01", "server", reported_version, needs_token=False, by_version=True),
+    AuditCheck("ADV-02", "server", reported_version, needs_token=False, by_version=True),
+    AuditCheck("ADV-03", "server", reported_version, needs_token=False, by_version=True),
     AuditCheck("HUB-02", "hub", hub.outsider_reaches_proxy_api, needs_token=False),
     AuditCheck("HUB-11", "hub", hub.login_page_headers, needs_token=False),
     AuditCheck("HUB-24", "hub", hub.plain_http_to_tls_port, needs_token=False),
