@@ -18,7 +18,7 @@ from jsv.environments import JupyterHub, Lab, NetClient, Situation
 from jsv.observations import single_user
 from jsv.probes import TrafficCapture
 from jsv.probes.curl_browser import browser_for
-from jsv.probes.http import Browser, Request, Target, token_header
+from jsv.probes.http import Browser, Endpoint, Request, Target, token_header
 from jsv.probes.login import browse, consent, cookie_request, hub_session, landing, status_of
 from jsv.redaction import register
 
@@ -229,6 +229,12 @@ def user_token_lists_users(client: NetClient | Browser, target: Target) -> Obser
         {"GET /hub/api/user": me.status, "GET /hub/api/users": users.status, "users listed": listed},
         me.transcript[:600] + "\n\n" + users.transcript[:600],
     )
+
+
+def alices_token_lists_users(client: NetClient, situation: Situation) -> Observation:
+    """HUB-27 on the runbook pages: :func:`user_token_lists_users` with ``situation.token`` (alice's)."""
+    hub = situation.machine
+    return user_token_lists_users(client, Endpoint(hub.url("").rstrip("/"), situation.token))
 
 
 def mallory_without_client_certificate(target: JupyterHub) -> Observation:

@@ -16,7 +16,7 @@ import pytest
 from jsv.audit.checks import checks_for
 from jsv.claims.checklist import assembled_config, claims_of
 from jsv.claims.registry import load_registry
-from jsv.environments import JupyterHub, JupyterServer
+from jsv.environments import JupyterHub, JupyterServer, VulnerableJupyterServer
 from jsv.observations.hub import mint_token
 from jsv.redaction import new_token
 
@@ -85,7 +85,9 @@ def test_single_user_audit_matches_the_runbooks(lab, tls_files):
     )
     weak = lab.start(JupyterServer("weak", alias="weak").with_config(*WEAK_SERVER).with_args("--ip=0.0.0.0"))
     open_server = lab.start(JupyterServer("open_server", alias="open", token="").with_args("--ip=0.0.0.0"))
+    old = lab.start(VulnerableJupyterServer("vulnerable", alias="old").with_args("--ip=0.0.0.0"))
     audited = {check.claim_id for check in checks_for("server")}
+    advisories = {check.claim_id for check in checks_for("server") if check.by_version}
 
     code, report, output = audit(f"https://{lab.address_of(hardened)}:8888", hardened.token, "--insecure")
     assert verdicts(report) == dict.fromkeys(audited, "pass"), observed(report)
@@ -94,7 +96,17 @@ def test_single_user_audit_matches_the_runbooks(lab, tls_files):
 
     code, report, output = audit(f"http://{lab.address_of(weak)}:8888", weak.token)
     assert code == 1, output
-    assert verdicts(report) == {**dict.fromkeys(audited, "fail"), "SU-01": "pass"}, output
+    # the weak twin runs the pinned release: the advisories hold there, everything configured fails
+    assert verdicts(report) == {
+        **dict.fromkeys(audited, "fail"),
+        "SU-01": "pass",
+        **dict.fromkeys(advisories, "pass"),
+    }, observed(report)
+
+    # the release before the advisories' fixes (the runbook's control, containers/single-user-adv)
+    code, report, output = audit(f"http://{lab.address_of(old)}:8888", old.token)
+    assert {i: v for i, v in verdicts(report).items() if i in advisories} == dict.fromkeys(advisories, "fail")
+    assert report["target"]["versions"]["server"] == old.versions()["jupyter_server"], output
 
     code, report, output = audit(f"http://{lab.address_of(open_server)}:8888", new_token("any-token"))
     assert verdicts(report)["SU-01"] == "fail", output
