@@ -70,6 +70,7 @@ CHECKS: tuple[AuditCheck, ...] = (
     AuditCheck("SU-12", "server", single_user.csp, needs_token=False),
     AuditCheck("SU-13", "server", single_user.terminal_api, writes="a terminal, closed"),
     AuditCheck("SU-14", "server", hidden_file_served, writes=f"the dot-file {AUDIT_HIDDEN_FILE}, deleted"),
+    AuditCheck("SU-22", "server", single_user.anonymous_kernel_websocket, writes="a kernel, shut down"),
     AuditCheck("SU-19", "server", single_user.login_cookie_flags),
     AuditCheck("SU-20", "server", single_user.hsts, needs_token=False),
     AuditCheck("SU-21", "server", single_user.xsrf_cookie_flags, needs_token=False),

@@ -131,6 +131,18 @@ def websocket_origins(client: NetClient | Browser, target: Target) -> Observatio
     )
 
 
+def anonymous_kernel_websocket(client: NetClient | Browser, target: Target) -> Observation:
+    """SU-22: a kernel's channels handshake without token or cookie (the kernel, started with the
+    token, is shut down afterwards)."""
+    browser = browser_for(client)
+    kernels = target.url("/api/kernels")
+    kernel = browser.send(Request(kernels, "POST", token_header(target.token)))
+    kernel_id = kernel.json()["id"]
+    anonymous = browser.websocket(target.url(f"/api/kernels/{kernel_id}/channels"), None, with_cookies=False)
+    browser.send(Request(f"{kernels}/{kernel_id}", "DELETE", token_header(target.token)))
+    return Observation(anonymous.outcome, kernel.transcript + "\n\n" + anonymous.transcript)
+
+
 def cors_grant(client: NetClient | Browser, target: Target) -> Observation:
     """SU-11: a cookie-authenticated request carrying a foreign ``Origin``."""
     browser = browser_for(client)
