@@ -132,11 +132,16 @@ def websocket_origins(client: NetClient | Browser, target: Target) -> Observatio
 
 
 def anonymous_kernel_websocket(client: NetClient | Browser, target: Target) -> Observation:
-    """SU-22: a kernel's channels handshake without token or cookie (the kernel, started with the
-    token, is shut down afterwards)."""
+    """SU-22: a kernel's channels handshake without token or cookie.
+
+    The kernel is started with the token and, after the login form, the XSRF cookie (a server
+    without a token checks XSRF on the POST); it is shut down afterwards.
+    """
     browser = browser_for(client)
     kernels = target.url("/api/kernels")
-    kernel = browser.send(Request(kernels, "POST", token_header(target.token)))
+    browser.log_in(target.url(""), target.token)  # a fresh session: this server's _xsrf cookie
+    start = Request(kernels, "POST", token_header(target.token), with_cookies=True)
+    kernel = browser.send(start.header("X-XSRFToken", browser.cookie("_xsrf") or ""))
     kernel_id = kernel.json()["id"]
     anonymous = browser.websocket(target.url(f"/api/kernels/{kernel_id}/channels"), None, with_cookies=False)
     browser.send(Request(f"{kernels}/{kernel_id}", "DELETE", token_header(target.token)))
