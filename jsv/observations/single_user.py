@@ -83,7 +83,10 @@ def hsts(client: NetClient | Browser, target: Target) -> Observation:
 
 
 def xsrf_cookie_flags(client: NetClient | Browser, target: Target, path: str = "/login") -> Observation:
-    """SU-21 (HUB-26 with ``path="/hub/login"``): the flags of the ``_xsrf`` cookie the login page sets."""
+    """SU-21 (HUB-26 with ``path="/hub/login"``): the flags of the ``_xsrf`` cookie the login page sets.
+
+    A session already logged in gets a redirect and keeps the cookie it has (set by the same setting).
+    """
     browser = browser_for(client)
     page = browser.send(Request(target.url(path), with_cookies=True))
     flags = browser.cookie_flags("_xsrf", urlsplit(target.url("")).hostname or "")
