@@ -80,10 +80,10 @@ CHECKS: tuple[AuditCheck, ...] = (
     AuditCheck("ADV-03", "server", reported_version, needs_token=False, by_version=True),
     AuditCheck("HUB-02", "hub", hub.outsider_reaches_proxy_api, needs_token=False),
     AuditCheck("HUB-11", "hub", hub.login_page_headers, needs_token=False),
-    AuditCheck("HUB-24", "hub", hub.plain_http_to_tls_port, needs_token=False),
-    AuditCheck("HUB-25", "hub", hub.hsts, needs_token=False),
-    AuditCheck("HUB-26", "hub", hub.xsrf_cookie_flags, needs_token=False),
-    AuditCheck("HUB-27", "hub", hub.user_token_lists_users),
+    AuditCheck("HUB-28", "hub", hub.plain_http_to_tls_port, needs_token=False),
+    AuditCheck("HUB-29", "hub", hub.hsts, needs_token=False),
+    AuditCheck("HUB-30", "hub", hub.xsrf_cookie_flags, needs_token=False),
+    AuditCheck("HUB-31", "hub", hub.user_token_lists_users),
 )
 
 NOT_AUDITABLE: dict[str, str] = {
@@ -117,7 +117,7 @@ NOT_AUDITABLE: dict[str, str] = {
     "HUB-18": "needs the hub's database",
     "HUB-19": "needs a file planted in a user's home and a shell on the hub",
     "HUB-20": "needs a file planted in a user's home and a shell on the hub",
-    "HUB-21": "needs a packet capture of a login (what is seen from outside: HUB-24..26)",
+    "HUB-21": "needs a packet capture of a login (what is seen from outside: HUB-28..30)",
     "HUB-22": "needs a user server's own token, which lives inside that server",
     "HUB-23": "needs the hub's log and a second address, as HUB-14",
 }

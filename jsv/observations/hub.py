@@ -203,23 +203,23 @@ def login_page_headers(client: NetClient | Browser, target: Target) -> Observati
 
 
 def plain_http_to_tls_port(client: NetClient | Browser, target: Target) -> Observation:
-    """HUB-24: an ``http://`` request to the hub's TLS port (SU-07's request, at ``/hub/api``)."""
+    """HUB-28: an ``http://`` request to the hub's TLS port (SU-07's request, at ``/hub/api``)."""
     return single_user.plain_http_answered(client, target, "/hub/api")
 
 
 def hsts(client: NetClient | Browser, target: Target) -> Observation:
-    """HUB-25: the Strict-Transport-Security header of ``/hub/login``."""
+    """HUB-29: the Strict-Transport-Security header of ``/hub/login``."""
     reply = browser_for(client).send(Request(target.url("/hub/login")))
     return Observation(reply.headers.get("strict-transport-security", ""), reply.transcript[:900])
 
 
 def xsrf_cookie_flags(client: NetClient | Browser, target: Target) -> Observation:
-    """HUB-26: the flags of the ``_xsrf`` cookie the hub's login page sets."""
+    """HUB-30: the flags of the ``_xsrf`` cookie the hub's login page sets."""
     return single_user.xsrf_cookie_flags(client, target, "/hub/login")
 
 
 def user_token_lists_users(client: NetClient | Browser, target: Target) -> Observation:
-    """HUB-27: what an ordinary user's token (``target.token``) gets from the hub's user list."""
+    """HUB-31: what an ordinary user's token (``target.token``) gets from the hub's user list."""
     browser = browser_for(client)
     auth = token_header(target.token)
     me = browser.send(Request(target.url("/hub/api/user"), headers=auth))
@@ -232,7 +232,7 @@ def user_token_lists_users(client: NetClient | Browser, target: Target) -> Obser
 
 
 def alices_token_lists_users(client: NetClient, situation: Situation) -> Observation:
-    """HUB-27 on the runbook pages: :func:`user_token_lists_users` with ``situation.token`` (alice's)."""
+    """HUB-31 on the runbook pages: :func:`user_token_lists_users` with ``situation.token`` (alice's)."""
     hub = situation.machine
     return user_token_lists_users(client, Endpoint(hub.url("").rstrip("/"), situation.token))
 

@@ -52,7 +52,7 @@ def token_on_the_wire(lab: Lab, client: NetClient, target: JupyterServer) -> Obs
 def plain_http_answered(
     client: NetClient | Browser, target: Target, path: str = "/api/status"
 ) -> Observation:
-    """SU-07 (and HUB-24 with ``path="/hub/api"``): an ``http://`` request to the TLS port."""
+    """SU-07 (and HUB-28 with ``path="/hub/api"``): an ``http://`` request to the TLS port."""
     reply = browser_for(client).send(Request(plain_http(target.url(path))))
     answer = "HTTP response" if reply.status else f"no HTTP response ({reply.outcome})"
     return Observation(answer, reply.transcript)
@@ -83,7 +83,7 @@ def hsts(client: NetClient | Browser, target: Target) -> Observation:
 
 
 def xsrf_cookie_flags(client: NetClient | Browser, target: Target, path: str = "/login") -> Observation:
-    """SU-21 (HUB-26 with ``path="/hub/login"``): the flags of the ``_xsrf`` cookie the login page sets.
+    """SU-21 (HUB-30 with ``path="/hub/login"``): the flags of the ``_xsrf`` cookie the login page sets.
 
     A session already logged in gets a redirect and keeps the cookie it has (set by the same setting).
     """

@@ -117,7 +117,7 @@ def test_hub_audit_matches_the_runbooks(lab):
     hardened = lab.start(
         JupyterHub("hardened", alias="audithub")
         .with_own_tls(configure=False)
-        .with_fix("HUB-02", "HUB-03", "HUB-11", "HUB-21", "HUB-24", "HUB-25", "HUB-26", "HUB-27")
+        .with_fix("HUB-02", "HUB-03", "HUB-11", "HUB-21", "HUB-28", "HUB-29", "HUB-30", "HUB-31")
     )
     weak = lab.start(JupyterHub("weak", alias="weakhub").with_config(*WEAK_HUB))
     audited = {check.claim_id for check in checks_for("hub")}
