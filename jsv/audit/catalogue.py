@@ -10,6 +10,7 @@ it never drifts from the YAML the site is built from.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from dataclasses import dataclass
 from functools import cache
@@ -38,9 +39,35 @@ class AuditedClaim:
     fix_code: str
     page: str
     """The runbook page's docname (``runbooks/single-user/access``)."""
+    fixed_in: str = ""
+    """For an advisory claim: the first release of ``component`` with the fix (from the claim's notes)."""
+    component: str = ""
+
+    @property
+    def expected(self) -> str:
+        """What the audit compares with: a release for an advisory, else the registry's expectation."""
+        if self.fixed_in:
+            return f"{self.component} >= {self.fixed_in} (the first release with the fix)"
+        return self.expect.description
 
     def card_url(self, site: str) -> str:
         return f"{site.rstrip('/')}/{self.page}.html#{self.id.lower()}"
+
+
+FIXED_IN = re.compile(r"fixed in (\d+(?:\.\d+)+)")
+SAME_FIX = re.compile(r"[Tt]he same fix as (ADV-\d+)")
+
+
+def fixed_release(notes: dict[str, str], claim_id: str) -> str:
+    """The release an advisory claim's notes say fixed it ("fixed in 2.18.0", "the same fix as ADV-01")."""
+    text = notes.get(claim_id, "")
+    found = FIXED_IN.search(text)
+    if found:
+        return found.group(1)
+    same = SAME_FIX.search(text)
+    if same and same.group(1) != claim_id:
+        return fixed_release(notes, same.group(1))
+    raise KeyError(f"{claim_id}: its notes name no release it was fixed in ('fixed in X.Y.Z')")
 
 
 def snapshot(root: Path, ids: frozenset[str]) -> dict[str, Any]:
@@ -49,7 +76,8 @@ def snapshot(root: Path, ids: frozenset[str]) -> dict[str, Any]:
     missing = sorted(ids - registry.claims.keys())
     if missing:
         raise KeyError(f"audited claims not in the registry: {', '.join(missing)}")
-    entries = {}
+    notes = {claim_id: claim.notes or "" for claim_id, claim in registry.claims.items()}
+    entries: dict[str, Any] = {}
     for claim_id in sorted(ids):
         claim = registry.claim(claim_id)
         entries[claim_id] = {
@@ -61,6 +89,9 @@ def snapshot(root: Path, ids: frozenset[str]) -> dict[str, Any]:
             "fix_code": claim.fix.code,
             "page": registry.pages[claim_id],
         }
+        if claim.area == "ADV":  # the page is runbooks/advisories/<component>, e.g. jupyter-server
+            entries[claim_id]["fixed_in"] = fixed_release(notes, claim_id)
+            entries[claim_id]["component"] = registry.pages[claim_id].rsplit("/", 1)[-1].replace("-", "_")
     return entries
 
 
@@ -77,6 +108,8 @@ def audited_claims() -> dict[str, AuditedClaim]:
             entry["fix_place"],
             entry["fix_code"],
             entry["page"],
+            entry.get("fixed_in", ""),
+            entry.get("component", ""),
         )
         for claim_id, entry in data.items()
     }

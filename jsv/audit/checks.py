@@ -31,6 +31,15 @@ class AuditCheck:
     writes: str = ""
     """What the check creates and removes again; empty for a read-only check."""
     needs_token: bool = True
+    by_version: bool = False
+    """An advisory: judged by the release the target reports, not by sending the advisory's attack."""
+
+
+def reported_version(browser: Browser, target: Endpoint) -> Observation:
+    """The version a Jupyter Server reports at ``/api`` (asked without credentials, as the audit starts)."""
+    reply = browser.send(Request(target.url("/api")))
+    version = str(reply.json().get("version", "")) if reply.status == 200 else ""
+    return Observation(version, reply.transcript)
 
 
 def hidden_file_served(browser: Browser, target: Endpoint) -> Observation:
@@ -61,30 +70,56 @@ CHECKS: tuple[AuditCheck, ...] = (
     AuditCheck("SU-12", "server", single_user.csp, needs_token=False),
     AuditCheck("SU-13", "server", single_user.terminal_api, writes="a terminal, closed"),
     AuditCheck("SU-14", "server", hidden_file_served, writes=f"the dot-file {AUDIT_HIDDEN_FILE}, deleted"),
+    AuditCheck("SU-22", "server", single_user.anonymous_kernel_websocket, writes="a kernel, shut down"),
+    AuditCheck("SU-19", "server", single_user.login_cookie_flags),
+    AuditCheck("SU-20", "server", single_user.hsts, needs_token=False),
+    AuditCheck("SU-21", "server", single_user.xsrf_cookie_flags, needs_token=False),
+    # the advisories the site covers, by the release /api reports (jsv.audit.catalogue.fixed_release)
+    AuditCheck("ADV-01", "server", reported_version, needs_token=False, by_version=True),
+    AuditCheck("ADV-02", "server", reported_version, needs_token=False, by_version=True),
+    AuditCheck("ADV-03", "server", reported_version, needs_token=False, by_version=True),
     AuditCheck("HUB-02", "hub", hub.outsider_reaches_proxy_api, needs_token=False),
     AuditCheck("HUB-11", "hub", hub.login_page_headers, needs_token=False),
+    AuditCheck("HUB-28", "hub", hub.plain_http_to_tls_port, needs_token=False),
+    AuditCheck("HUB-29", "hub", hub.hsts, needs_token=False),
+    AuditCheck("HUB-30", "hub", hub.xsrf_cookie_flags, needs_token=False),
+    AuditCheck("HUB-31", "hub", hub.user_token_lists_users),
 )
 
 NOT_AUDITABLE: dict[str, str] = {
     "SU-02": "the listening address is seen from the server's own host (ss -tln); an answer here only "
     "says the auditor can reach it",
-    "SU-03": "needs the server's config files (the stored hash)",
+    "SU-03": "needs the server's config files (the stored hash) and the password",
     "SU-04": "needs the server's file system (file mode)",
     "SU-05": "needs a shell on the server (starting it as root)",
-    "SU-06": "needs a packet capture at the server",
+    "SU-06": "needs a packet capture at the server (what is seen from outside: SU-07, SU-19..21)",
     "SU-08": "needs the SSH tunnel's two ends",
     "SU-15": "needs another local user on the server",
-    "SU-16": "would change the server's password",
+    "SU-16": "would change the server's password where the claim fails, which the audit cannot undo",
     "SU-17": "needs the server restarted",
     "SU-18": "names the project's own probe extension",
     "HUB-01": "the proxy's API is on the hub's loopback",
     "HUB-03": "needs a packet capture on the hub's loopback",
     "HUB-04": "needs the hub's file system",
     "HUB-05": "needs a shell on the hub host",
-    "HUB-06": "needs three users' logins",
+    "HUB-06": "needs three users' logins (the audit has one token, no passwords)",
+    "HUB-07": "is about a token made with one narrow scope for the check; the auditor's token says nothing "
+    "about it, and the proof would stop a user's server",
+    "HUB-08": "needs a config file planted in a user's home, and that user's login",
     "HUB-09": "needs the user server's loopback port, read from the hub's database",
+    "HUB-10": "needs the idle culler's own token, from the hub's configuration",
     "HUB-12": "needs a packet capture in front of the hub",
-    "HUB-14": "would get the auditor's address banned",
+    "HUB-13": "needs a user's login through the form (the audit has a token, no password)",
+    "HUB-14": "would get the auditor's address banned, and needs a second address to see the ban",
+    "HUB-15": "needs a capture between the hub and the LDAP server",
+    "HUB-16": "needs an impostor directory server on the hub's network",
+    "HUB-17": "needs the identity provider and two browsers' logins",
+    "HUB-18": "needs the hub's database",
+    "HUB-19": "needs a file planted in a user's home and a shell on the hub",
+    "HUB-20": "needs a file planted in a user's home and a shell on the hub",
+    "HUB-21": "needs a packet capture of a login (what is seen from outside: HUB-28..30)",
+    "HUB-22": "needs a user server's own token, which lives inside that server",
+    "HUB-23": "needs the hub's log and a second address, as HUB-14",
 }
 
 

@@ -161,6 +161,19 @@ class LocalClient:
         value = self.session.cookies.get(name)
         return register(value, f"cookie {name}") if value and len(value) >= MIN_LENGTH else value
 
+    def cookie_flags(self, name: str, host: str) -> frozenset[str] | None:
+        flags = None
+        for cookie in self.session.cookies:
+            # http.cookiejar keeps a host-only cookie under the host (a dotless one as host.local)
+            domain = cookie.domain.lstrip(".").removesuffix(".local")
+            if cookie.name != name or domain != host:
+                continue
+            http_only = cookie.has_nonstandard_attr("HttpOnly") or cookie.has_nonstandard_attr("httponly")
+            flags = frozenset(
+                ({"HttpOnly"} if http_only else set()) | ({"Secure"} if cookie.secure else set())
+            )
+        return flags
+
     @staticmethod
     def _register_cookies(answer: requests.Response) -> None:
         for cookie in answer.cookies:

@@ -41,7 +41,7 @@ def table(report: Report) -> str:
         lines.append(f"{f.claim.id:<7} {f.verdict.upper():<15} {f.claim.title}")
         lines.append(f"        observed: {f.observed}")
         if f.verdict == "fail":
-            lines.append(f"        expected: {f.claim.expect.description}")
+            lines.append(f"        expected: {f.claim.expected}")
             lines.append(f"        fix ({f.claim.fix_place}):")
             lines += ["            " + line for line in f.claim.fix_code.splitlines()]
         lines.append(f"        {f.claim.card_url(report.site)}")
@@ -59,7 +59,7 @@ def as_json(report: Report) -> str:
             "statement": f.claim.statement,
             "severity": f.claim.severity,
             "status": f.verdict,
-            "expected": f.claim.expect.description,
+            "expected": f.claim.expected,
             "observed": f.observed,
             "evidence": f.transcript,
             "fix": {"place": f.claim.fix_place, "code": f.claim.fix_code},
@@ -82,7 +82,7 @@ def as_junit(report: Report) -> str:
         case = TestCase(f"{f.claim.id} {f.claim.title}", classname=f"jsv.audit.{report.target.kind}")
         case.time = round(f.seconds, 3)
         card = f.claim.card_url(report.site)
-        detail = f"observed {f.observed}; expected {f.claim.expect.description}; {card}"
+        detail = f"observed {f.observed}; expected {f.claim.expected}; {card}"
         if f.verdict == "fail":
             case.result = [Failure(detail)]
         elif f.verdict == "error":

@@ -6,6 +6,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from packaging.version import InvalidVersion, Version
+
 from jsv.audit.catalogue import AuditedClaim, audited_claims
 from jsv.audit.checks import AuditCheck, checks_for
 from jsv.audit.client import LocalClient
@@ -34,6 +36,14 @@ def _not_applicable(check: AuditCheck, target: Target, allow_writes: bool) -> st
     return ""
 
 
+def fixed_release_reached(reported: object, fixed_in: str) -> bool:
+    """Whether the release a target reports is ``fixed_in`` or later (an unparsable version is not)."""
+    try:
+        return Version(str(reported)) >= Version(fixed_in)
+    except InvalidVersion:
+        return False
+
+
 def audit(
     target: Target,
     client: LocalClient,
@@ -52,11 +62,16 @@ def audit(
         else:
             try:
                 seen = check.observe(client, target.endpoint)
-                verdict = "pass" if claim.expect.holds_for(seen.value) else "fail"
+                holds = (
+                    fixed_release_reached(seen.value, claim.fixed_in)
+                    if check.by_version
+                    else claim.expect.holds_for(seen.value)
+                )
+                shown = f"{claim.component} {seen.value}" if check.by_version else repr(seen.value)
                 finding = Finding(
                     claim,
-                    verdict,
-                    redact(repr(seen.value)),
+                    "pass" if holds else "fail",
+                    redact(shown),
                     redact(seen.transcript),
                     time.monotonic() - started,
                 )

@@ -1,4 +1,4 @@
-"""What a client (and mallory, a local user) observes of a JupyterHub (HUB-02/03, 06..09, 11, 19, 20).
+"""What a client (and mallory, a local user) observes of a JupyterHub (HUB-02/03, 06..09, 11, 19, 20, 24..27).
 
 Used by ``runbooks/hub/*`` and by the assembled-configuration run in
 ``runbooks/checklists/hub.md``.  Every function takes the client machine (a
@@ -15,9 +15,10 @@ from urllib.parse import urlsplit
 
 from jsv.claims import Observation
 from jsv.environments import JupyterHub, Lab, NetClient, Situation
+from jsv.observations import single_user
 from jsv.probes import TrafficCapture
 from jsv.probes.curl_browser import browser_for
-from jsv.probes.http import Browser, Request, Target
+from jsv.probes.http import Browser, Endpoint, Request, Target, token_header
 from jsv.probes.login import browse, consent, cookie_request, hub_session, landing, status_of
 from jsv.redaction import register
 
@@ -199,6 +200,41 @@ def login_page_headers(client: NetClient | Browser, target: Target) -> Observati
         },
         reply.transcript[:900],
     )
+
+
+def plain_http_to_tls_port(client: NetClient | Browser, target: Target) -> Observation:
+    """HUB-28: an ``http://`` request to the hub's TLS port (SU-07's request, at ``/hub/api``)."""
+    return single_user.plain_http_answered(client, target, "/hub/api")
+
+
+def hsts(client: NetClient | Browser, target: Target) -> Observation:
+    """HUB-29: the Strict-Transport-Security header of ``/hub/login``."""
+    reply = browser_for(client).send(Request(target.url("/hub/login")))
+    return Observation(reply.headers.get("strict-transport-security", ""), reply.transcript[:900])
+
+
+def xsrf_cookie_flags(client: NetClient | Browser, target: Target) -> Observation:
+    """HUB-30: the flags of the ``_xsrf`` cookie the hub's login page sets."""
+    return single_user.xsrf_cookie_flags(client, target, "/hub/login")
+
+
+def user_token_lists_users(client: NetClient | Browser, target: Target) -> Observation:
+    """HUB-31: what an ordinary user's token (``target.token``) gets from the hub's user list."""
+    browser = browser_for(client)
+    auth = token_header(target.token)
+    me = browser.send(Request(target.url("/hub/api/user"), headers=auth))
+    users = browser.send(Request(target.url("/hub/api/users"), headers=auth))
+    listed = len(users.json()) if users.status == 200 else 0
+    return Observation(
+        {"GET /hub/api/user": me.status, "GET /hub/api/users": users.status, "users listed": listed},
+        me.transcript[:600] + "\n\n" + users.transcript[:600],
+    )
+
+
+def alices_token_lists_users(client: NetClient, situation: Situation) -> Observation:
+    """HUB-31 on the runbook pages: :func:`user_token_lists_users` with ``situation.token`` (alice's)."""
+    hub = situation.machine
+    return user_token_lists_users(client, Endpoint(hub.url("").rstrip("/"), situation.token))
 
 
 def mallory_without_client_certificate(target: JupyterHub) -> Observation:

@@ -1,4 +1,4 @@
-"""What a remote client observes of a single-user Jupyter Server (claims SU-01, SU-06/07, SU-09..14).
+"""What a remote client observes of a single-user Jupyter Server (SU-01, 06/07, 09..14, 19..21).
 
 Used by ``runbooks/single-user/*``, by the assembled-configuration run in
 ``runbooks/checklists/single-user.md`` and by ``jsv audit``.  Every function
@@ -10,6 +10,9 @@ it removes again.
 """
 
 from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
 
 from jsv.claims import Observation
 from jsv.environments import JupyterServer, Lab, NetClient
@@ -47,11 +50,52 @@ def token_on_the_wire(lab: Lab, client: NetClient, target: JupyterServer) -> Obs
     )
 
 
-def plain_http_answered(client: NetClient | Browser, target: Target) -> Observation:
-    """SU-07: an ``http://`` request to the server's TLS port."""
-    reply = browser_for(client).send(Request(plain_http(target.url("/api/status"))))
+def plain_http_answered(
+    client: NetClient | Browser, target: Target, path: str = "/api/status"
+) -> Observation:
+    """SU-07 (and HUB-28 with ``path="/hub/api"``): an ``http://`` request to the TLS port."""
+    reply = browser_for(client).send(Request(plain_http(target.url(path))))
     answer = "HTTP response" if reply.status else f"no HTTP response ({reply.outcome})"
     return Observation(answer, reply.transcript)
+
+
+def login_cookie_flags(client: NetClient | Browser, target: Target) -> Observation:
+    """SU-19: log in with the token through the form; the flags the login cookie was set with."""
+    browser = browser_for(client)
+    login = browser.log_in(target.url(""), target.token)
+    host = urlsplit(target.url("")).hostname or ""
+    # jupyter_server names it after the host and port it was asked at: username-<host>-<port>
+    name = "username-" + re.sub(r"[^A-Za-z0-9]", "-", urlsplit(target.url("")).netloc)
+    flags = browser.cookie_flags(name, host) or frozenset()
+    return Observation(
+        {
+            "login": login.status,
+            "login cookie HttpOnly": "HttpOnly" in flags,
+            "login cookie Secure": "Secure" in flags,
+        },
+        f"{login.transcript}\n\ncookie {name}: {' '.join(sorted(flags)) or 'no flags'}",
+    )
+
+
+def hsts(client: NetClient | Browser, target: Target) -> Observation:
+    """SU-20: the Strict-Transport-Security header of the login page."""
+    reply = browser_for(client).send(Request(target.url("/login")))
+    return Observation(reply.headers.get("strict-transport-security", ""), reply.transcript)
+
+
+def xsrf_cookie_flags(client: NetClient | Browser, target: Target, path: str = "/login") -> Observation:
+    """SU-21 (HUB-30 with ``path="/hub/login"``): the flags of the ``_xsrf`` cookie the login page sets.
+
+    A session already logged in gets a redirect and keeps the cookie it has (set by the same setting).
+    """
+    browser = browser_for(client)
+    page = browser.send(Request(target.url(path), with_cookies=True))
+    flags = browser.cookie_flags("_xsrf", urlsplit(target.url("")).hostname or "")
+    seen = "no _xsrf cookie" if flags is None else " ".join(sorted(flags)) or "no flags"
+    return Observation(
+        {"status": page.status, "_xsrf cookie Secure": flags is not None and "Secure" in flags},
+        f"{page.transcript[:600]}\n\ncookie _xsrf: {seen}",
+    )
 
 
 def forged_post(client: NetClient | Browser, target: Target) -> Observation:
@@ -94,6 +138,23 @@ def websocket_origins(client: NetClient | Browser, target: Target) -> Observatio
         {"foreign origin": foreign.outcome, "same origin": same.outcome},
         "\n\n".join([kernel.transcript, login.transcript, foreign.transcript, same.transcript]),
     )
+
+
+def anonymous_kernel_websocket(client: NetClient | Browser, target: Target) -> Observation:
+    """SU-22: a kernel's channels handshake without token or cookie.
+
+    The kernel is started with the token and, after the login form, the XSRF cookie (a server
+    without a token checks XSRF on the POST); it is shut down afterwards.
+    """
+    browser = browser_for(client)
+    kernels = target.url("/api/kernels")
+    browser.log_in(target.url(""), target.token)  # a fresh session: this server's _xsrf cookie
+    start = Request(kernels, "POST", token_header(target.token), with_cookies=True)
+    kernel = browser.send(start.header("X-XSRFToken", browser.cookie("_xsrf") or ""))
+    kernel_id = kernel.json()["id"]
+    anonymous = browser.websocket(target.url(f"/api/kernels/{kernel_id}/channels"), None, with_cookies=False)
+    browser.send(Request(f"{kernels}/{kernel_id}", "DELETE", token_header(target.token)))
+    return Observation(anonymous.outcome, kernel.transcript + "\n\n" + anonymous.transcript)
 
 
 def cors_grant(client: NetClient | Browser, target: Target) -> Observation:

@@ -6,7 +6,7 @@ import shlex
 
 from jsv.environments.net_client import HttpReply, NetClient
 from jsv.probes.http import Browser, LoginReply, Request
-from jsv.probes.login import form_login, status_of, xsrf_cookie
+from jsv.probes.login import form_login, register_jar, status_of, xsrf_cookie
 from jsv.probes.websocket import websocket_handshake
 from jsv.redaction import register
 
@@ -24,11 +24,14 @@ class CurlBrowser:
             options += ["-X", request.method]
         for name, value in request.headers:
             options += ["-H", f"{name}: {value}"]
-        if request.with_cookies:
-            options += ["-b", self.jar]
+        if request.with_cookies:  # read and store, as a browser (and the audit's session) does
+            options += ["-b", self.jar, "-c", self.jar]
         if request.body is not None:
             options += ["--data", request.body]
-        return self.client.http(request.url, *options, timeout=request.timeout)
+        reply = self.client.http(request.url, *options, timeout=request.timeout)
+        if request.with_cookies:
+            register_jar(self.client, self.jar)
+        return reply
 
     def log_in(
         self, base: str, password: str, *, username: str | None = None, path: str = "/login"
@@ -45,6 +48,22 @@ class CurlBrowser:
         ran = self.client.run(f"awk -v n={shlex.quote(name)} '$6==n {{print $7}}' {self.jar}")
         value = ran.stdout.strip()
         return register(value, f"cookie {name}") if value else None
+
+    def cookie_flags(self, name: str, host: str) -> frozenset[str] | None:
+        # a Netscape jar line: domain (#HttpOnly_ prefixed), subdomains, path, secure, expiry, name, value
+        # (the values stay in the jar: only domain, secure and name are read)
+        fields = "awk -F'\\t' 'NF >= 7 {print $1 \"\\t\" $4 \"\\t\" $6}'"
+        ran = self.client.run(f"{fields} {self.jar} 2>/dev/null")
+        flags = None
+        for line in ran.stdout.splitlines():
+            domain, secure, cookie_name = [*line.split("\t"), "", ""][:3]
+            if cookie_name != name or domain.removeprefix("#HttpOnly_").lstrip(".") != host:
+                continue
+            flags = frozenset(
+                ({"HttpOnly"} if domain.startswith("#HttpOnly_") else set())
+                | ({"Secure"} if secure == "TRUE" else set())
+            )
+        return flags
 
 
 def browser_for(client: NetClient | Browser) -> Browser:

@@ -76,6 +76,13 @@ class Browser(Protocol):
         """The value of the session's cookie ``name`` (already registered as a secret), if any."""
         ...
 
+    def cookie_flags(self, name: str, host: str) -> frozenset[str] | None:
+        """The attributes ``Secure`` and ``HttpOnly`` the session's cookie ``name`` for ``host`` was set with.
+
+        ``None`` when the session holds no such cookie; never the value.
+        """
+        ...
+
 
 @dataclass(frozen=True)
 class Endpoint:

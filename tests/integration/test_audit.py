@@ -16,7 +16,8 @@ import pytest
 from jsv.audit.checks import checks_for
 from jsv.claims.checklist import assembled_config, claims_of
 from jsv.claims.registry import load_registry
-from jsv.environments import JupyterHub, JupyterServer
+from jsv.environments import JupyterHub, JupyterServer, VulnerableJupyterServer
+from jsv.observations.hub import mint_token
 from jsv.redaction import new_token
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,6 +32,7 @@ WEAK_SERVER = (
 WEAK_HUB = (
     "c.ConfigurableHTTPProxy.api_url = 'http://0.0.0.0:8001'",
     "c.JupyterHub.tornado_settings = {'headers': {'Content-Security-Policy': 'frame-ancestors *'}}",
+    "c.JupyterHub.load_roles.append({'name': 'user', 'scopes': ['self', 'list:users', 'read:users']})",
 )
 
 
@@ -83,7 +85,9 @@ def test_single_user_audit_matches_the_runbooks(lab, tls_files):
     )
     weak = lab.start(JupyterServer("weak", alias="weak").with_config(*WEAK_SERVER).with_args("--ip=0.0.0.0"))
     open_server = lab.start(JupyterServer("open_server", alias="open", token="").with_args("--ip=0.0.0.0"))
+    old = lab.start(VulnerableJupyterServer("vulnerable", alias="old").with_args("--ip=0.0.0.0"))
     audited = {check.claim_id for check in checks_for("server")}
+    advisories = {check.claim_id for check in checks_for("server") if check.by_version}
 
     code, report, output = audit(f"https://{lab.address_of(hardened)}:8888", hardened.token, "--insecure")
     assert verdicts(report) == dict.fromkeys(audited, "pass"), observed(report)
@@ -92,23 +96,40 @@ def test_single_user_audit_matches_the_runbooks(lab, tls_files):
 
     code, report, output = audit(f"http://{lab.address_of(weak)}:8888", weak.token)
     assert code == 1, output
-    assert verdicts(report) == {**dict.fromkeys(audited, "fail"), "SU-01": "pass"}, output
+    # the weak twin runs the pinned release: the advisories hold there, everything configured fails
+    assert verdicts(report) == {
+        **dict.fromkeys(audited, "fail"),
+        "SU-01": "pass",
+        "SU-22": "pass",
+        **dict.fromkeys(advisories, "pass"),
+    }, observed(report)
+
+    # the release before the advisories' fixes (the runbook's control, containers/single-user-adv)
+    code, report, output = audit(f"http://{lab.address_of(old)}:8888", old.token)
+    assert {i: v for i, v in verdicts(report).items() if i in advisories} == dict.fromkeys(advisories, "fail")
+    assert report["target"]["versions"]["server"] == old.versions()["jupyter_server"], output
 
     code, report, output = audit(f"http://{lab.address_of(open_server)}:8888", new_token("any-token"))
-    assert verdicts(report)["SU-01"] == "fail", output
+    assert (verdicts(report)["SU-01"], verdicts(report)["SU-22"]) == ("fail", "fail"), output
 
 
 def test_hub_audit_matches_the_runbooks(lab):
-    hardened = lab.start(JupyterHub("hardened", alias="audithub").with_fix("HUB-02", "HUB-03", "HUB-11"))
+    hardened = lab.start(
+        JupyterHub("hardened", alias="audithub")
+        .with_own_tls(configure=False)
+        .with_fix("HUB-02", "HUB-03", "HUB-11", "HUB-21", "HUB-28", "HUB-29", "HUB-30", "HUB-31")
+    )
     weak = lab.start(JupyterHub("weak", alias="weakhub").with_config(*WEAK_HUB))
     audited = {check.claim_id for check in checks_for("hub")}
 
-    code, report, output = audit(f"http://{lab.address_of(hardened)}:8000", "")
-    assert (code, verdicts(report)) == (0, dict.fromkeys(audited, "pass")), output
+    token, _ = mint_token(hardened, None)  # alice's token, all of her scopes (an ordinary user's)
+    code, report, _ = audit(f"https://{lab.address_of(hardened)}:8000", token, "--insecure")
+    assert (code, verdicts(report)) == (0, dict.fromkeys(audited, "pass")), observed(report)
     assert report["target"]["versions"]["hub"] == hardened.versions()["jupyterhub"]
 
-    code, report, output = audit(f"http://{lab.address_of(weak)}:8000", "")
-    assert (code, verdicts(report)) == (1, dict.fromkeys(audited, "fail")), output
+    token, _ = mint_token(weak, None)
+    code, report, _ = audit(f"http://{lab.address_of(weak)}:8000", token)
+    assert (code, verdicts(report)) == (1, dict.fromkeys(audited, "fail")), observed(report)
 
 
 def test_connection_refused_is_one_line_and_exit_2(lab, client):

@@ -54,3 +54,29 @@ def test_display_command_hides_bookkeeping_flags():
 def test_status_of_last_line():
     assert status_of(result("POST /login: 302\n403\n")) == 403
     assert status_of(result("")) == 0
+
+
+def test_curl_browser_cookie_flags_read_from_a_netscape_jar(tmp_path):
+    """The awk program and the parse, on a jar as curl writes it (values never read)."""
+    import subprocess
+
+    from jsv.probes.curl_browser import CurlBrowser
+
+    jar = tmp_path / "jar"
+    jar.write_text(
+        "# Netscape HTTP Cookie File\n\n"
+        "#HttpOnly_tls\tFALSE\t/\tTRUE\t0\tusername-tls-8888\tsecret-value\n"
+        "tls\tFALSE\t/\tFALSE\t0\t_xsrf\tother-value\n"
+        "plain\tFALSE\t/\tFALSE\t0\t_xsrf\tthird-value\n"
+    )
+
+    class LocalShell:
+        def run(self, command):
+            ran = subprocess.run(command, shell=True, capture_output=True, text=True, check=False)
+            assert "value" not in ran.stdout
+            return result(ran.stdout, ran.stderr, ran.returncode, command)
+
+    browser = CurlBrowser(LocalShell(), jar=str(jar))  # type: ignore[arg-type]
+    assert browser.cookie_flags("username-tls-8888", "tls") == {"HttpOnly", "Secure"}
+    assert browser.cookie_flags("_xsrf", "tls") == frozenset()
+    assert browser.cookie_flags("_xsrf", "elsewhere") is None
