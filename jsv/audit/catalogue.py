@@ -54,7 +54,7 @@ class AuditedClaim:
         return f"{site.rstrip('/')}/{self.page}.html#{self.id.lower()}"
 
 
-FIXED_IN = re.compile(r"fixed in (\d+(?:\.\d+)+)")
+FIXED_IN = re.compile(r"fixed in (\d+(?:\.\d+)+)", re.IGNORECASE)
 SAME_FIX = re.compile(r"[Tt]he same fix as (ADV-\d+)")
 
 

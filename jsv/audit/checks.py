@@ -35,11 +35,22 @@ class AuditCheck:
     """An advisory: judged by the release the target reports, not by sending the advisory's attack."""
 
 
-def reported_version(browser: Browser, target: Endpoint) -> Observation:
+def reported_version(browser: Browser, target: Endpoint, api: str = "/api") -> Observation:
     """The version a Jupyter Server reports at ``/api`` (asked without credentials, as the audit starts)."""
-    reply = browser.send(Request(target.url("/api")))
+    reply = browser.send(Request(target.url(api)))
     version = str(reply.json().get("version", "")) if reply.status == 200 else ""
     return Observation(version, reply.transcript)
+
+
+def reported_hub_version(browser: Browser, target: Endpoint) -> Observation:
+    """The version a JupyterHub reports at ``/hub/api``."""
+    return reported_version(browser, target, "/hub/api")
+
+
+def advisories(kind: Kind, *claim_ids: str) -> tuple[AuditCheck, ...]:
+    """Advisory claims judged by the release the target reports (``fixed_in`` from the claims' notes)."""
+    observe = reported_version if kind == "server" else reported_hub_version
+    return tuple(AuditCheck(i, kind, observe, needs_token=False, by_version=True) for i in claim_ids)
 
 
 def hidden_file_served(browser: Browser, target: Endpoint) -> Observation:
@@ -75,15 +86,14 @@ CHECKS: tuple[AuditCheck, ...] = (
     AuditCheck("SU-20", "server", single_user.hsts, needs_token=False),
     AuditCheck("SU-21", "server", single_user.xsrf_cookie_flags, needs_token=False),
     # the advisories the site covers, by the release /api reports (jsv.audit.catalogue.fixed_release)
-    AuditCheck("ADV-01", "server", reported_version, needs_token=False, by_version=True),
-    AuditCheck("ADV-02", "server", reported_version, needs_token=False, by_version=True),
-    AuditCheck("ADV-03", "server", reported_version, needs_token=False, by_version=True),
+    *advisories("server", "ADV-01", "ADV-02", "ADV-03", "ADV-04", "ADV-09"),
     AuditCheck("HUB-02", "hub", hub.outsider_reaches_proxy_api, needs_token=False),
     AuditCheck("HUB-11", "hub", hub.login_page_headers, needs_token=False),
     AuditCheck("HUB-28", "hub", hub.plain_http_to_tls_port, needs_token=False),
     AuditCheck("HUB-29", "hub", hub.hsts, needs_token=False),
     AuditCheck("HUB-30", "hub", hub.xsrf_cookie_flags, needs_token=False),
     AuditCheck("HUB-31", "hub", hub.user_token_lists_users),
+    *advisories("hub", "ADV-05", "ADV-06", "ADV-07", "ADV-08", "ADV-10"),
 )
 
 NOT_AUDITABLE: dict[str, str] = {

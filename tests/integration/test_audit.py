@@ -16,7 +16,7 @@ import pytest
 from jsv.audit.checks import checks_for
 from jsv.claims.checklist import assembled_config, claims_of
 from jsv.claims.registry import load_registry
-from jsv.environments import JupyterHub, JupyterServer, VulnerableJupyterServer
+from jsv.environments import JupyterHub, JupyterServer, VulnerableJupyterHub, VulnerableJupyterServer
 from jsv.observations.hub import mint_token
 from jsv.redaction import new_token
 
@@ -120,7 +120,9 @@ def test_hub_audit_matches_the_runbooks(lab):
         .with_fix("HUB-02", "HUB-03", "HUB-11", "HUB-21", "HUB-28", "HUB-29", "HUB-30", "HUB-31")
     )
     weak = lab.start(JupyterHub("weak", alias="weakhub").with_config(*WEAK_HUB))
+    old = lab.start(VulnerableJupyterHub("vulnerable", alias="oldhub"))
     audited = {check.claim_id for check in checks_for("hub")}
+    advisories = {check.claim_id for check in checks_for("hub") if check.by_version}
 
     token, _ = mint_token(hardened, None)  # alice's token, all of her scopes (an ordinary user's)
     code, report, _ = audit(f"https://{lab.address_of(hardened)}:8000", token, "--insecure")
@@ -129,7 +131,15 @@ def test_hub_audit_matches_the_runbooks(lab):
 
     token, _ = mint_token(weak, None)
     code, report, _ = audit(f"http://{lab.address_of(weak)}:8000", token)
-    assert (code, verdicts(report)) == (1, dict.fromkeys(audited, "fail")), observed(report)
+    # the weak twin runs the pinned release: the advisories hold there, everything configured fails
+    expected = {**dict.fromkeys(audited, "fail"), **dict.fromkeys(advisories, "pass")}
+    assert (code, verdicts(report)) == (1, expected), observed(report)
+
+    # jupyterhub 6.0.1, the release before the advisories' fixes (containers/hub-adv)
+    token, _ = mint_token(old, None)
+    code, report, _ = audit(f"http://{lab.address_of(old)}:8000", token)
+    assert {i: v for i, v in verdicts(report).items() if i in advisories} == dict.fromkeys(advisories, "fail")
+    assert report["target"]["versions"]["hub"] == old.versions()["jupyterhub"] == "6.0.1"
 
 
 def test_connection_refused_is_one_line_and_exit_2(lab, client):

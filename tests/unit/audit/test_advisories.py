@@ -13,6 +13,7 @@ def test_fixed_release_from_notes_and_from_the_same_fix():
     notes = {"ADV-01": "Affected <= 2.17.0, fixed in 2.18.0 by commit x", "ADV-03": "The same fix as ADV-01."}
     assert fixed_release(notes, "ADV-01") == "2.18.0"
     assert fixed_release(notes, "ADV-03") == "2.18.0"
+    assert fixed_release({"ADV-05": "Fixed in 6.1.0 (jupyterhub/auth.py)"}, "ADV-05") == "6.1.0"
     with pytest.raises(KeyError, match="ADV-02"):
         fixed_release({"ADV-02": "no release named"}, "ADV-02")
 
@@ -30,4 +31,5 @@ def test_every_advisory_check_knows_its_fixing_release():
     for check in CHECKS:
         if check.by_version:
             assert claims[check.claim_id].fixed_in, check.claim_id
-            assert claims[check.claim_id].expected.startswith("jupyter_server >= ")
+            component = {"server": "jupyter_server", "hub": "jupyterhub"}[check.kind]
+            assert claims[check.claim_id].expected.startswith(f"{component} >= "), check.claim_id
