@@ -32,6 +32,16 @@ def shared_passwords() -> tuple[str, str]:
     return new_token("shared-user-password", 12), new_token("shared-admin-password", 24)
 
 
+def minter_token(hub: JupyterHub) -> str:
+    """The ``minter`` service's API token on ``hub`` (made once per hub, registered as a secret)."""
+    if hub.alias not in _MINTER_TOKENS:
+        _MINTER_TOKENS[hub.alias] = new_token(f"{hub.alias}-minter-token")
+    return _MINTER_TOKENS[hub.alias]
+
+
+_MINTER_TOKENS: dict[str, str] = {}
+
+
 def hub_setup(hub: JupyterHub, passwords: tuple[str, str]) -> JupyterHub:
     """The advisories' settings: shared passwords (user, admin), one admin, a token lifetime limit.
 
@@ -41,7 +51,7 @@ def hub_setup(hub: JupyterHub, passwords: tuple[str, str]) -> JupyterHub:
     return (
         hub.with_service("{'name': 'minter', 'api_token': os.environ['JSV_MINTER_TOKEN']}")
         .with_role("minter", MINTER_SCOPES, services=["minter"])
-        .with_env("JSV_MINTER_TOKEN", new_token(f"{hub.alias}-minter-token"))
+        .with_env("JSV_MINTER_TOKEN", minter_token(hub))
         .with_env("JSV_USER_PASSWORD", user_password)
         .with_env("JSV_ADMIN_PASSWORD", admin_password)
         .with_config(
@@ -107,9 +117,7 @@ def rename_to_dots(target: JupyterHub) -> Observation:
 
 def token_for_the_user_named_like_a_service(target: JupyterHub) -> Observation:
     """ADV-10: the ``minter`` service (scope ``tokens!service=bob``) asks for a token of the *user* bob."""
-    status, model, ran = target.api(
-        "users/bob/tokens", "POST", {"note": "minted"}, token_var="JSV_MINTER_TOKEN"
-    )
+    status, model, ran = target.api("users/bob/tokens", "POST", {"note": "minted"}, minter_token(target))
     if isinstance(model, dict) and model.get("token"):
         register(model["token"], "bob-token-minted-by-service")
     return Observation(status, ran.transcript)
