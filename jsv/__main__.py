@@ -91,6 +91,7 @@ def sweep_and_report(run: str) -> None:
 
 def build_site(builddir: str, fresh: bool, extra: list[str], source: Path = ROOT) -> int:
     from jsv.execution.plan import jobs_from_env
+    from jsv.execution.progress import SerialProgress
     from jsv.execution.shard import SHARD_ENV, shard_from_env
     from jsv.labels import RUN_ID_ENV
     from jsv.leaks import LEAKS_FILE_ENV, SITE_SOURCE_ENV
@@ -170,10 +171,14 @@ def build_site(builddir: str, fresh: bool, extra: list[str], source: Path = ROOT
 
     previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM)}
     last_error, crash_log = "", ""
+    serial = SerialProgress(Path(source))
     try:
         for raw in process.stdout:
             line = redact_line(raw)
-            if verbose or _worth_showing(line):
+            progress = None if pre_execute else serial.translate(line)
+            if progress and not verbose:
+                print(progress, flush=True)
+            elif verbose or _worth_showing(line):
                 sys.stdout.write(line)
             if line.strip().startswith("/") and "sphinx-err-" in line:
                 crash_log = line.strip()
@@ -198,8 +203,9 @@ def build_site(builddir: str, fresh: bool, extra: list[str], source: Path = ROOT
         print(f"error: site build failed: {reason}", file=sys.stderr)
         return code
     scanned = _scan_for_secrets(builddir)
-    if pre_execute:
-        print(summary_of(images, outcomes, started, workers), flush=True)
+    if not pre_execute:
+        outcomes = serial.count_claims(Path(builddir) / "html" / "claims.json")
+    print(summary_of(images, outcomes, started, workers), flush=True)
     return 1 if leaked or scanned else 0
 
 
@@ -210,8 +216,12 @@ _SHOWN = re.compile(
 )
 
 
+# ipykernel's warning at every kernel start (the kernel's ports are on loopback, per page).
+_NOISE = re.compile(r"\[IPKernelApp\] WARNING \| Kernel is running over TCP without encryption")
+
+
 def _worth_showing(line: str) -> bool:
-    return bool(_SHOWN.search(line))
+    return bool(_SHOWN.search(line)) and not _NOISE.search(line)
 
 
 def _sphinx_config(source: Path) -> dict[str, object]:

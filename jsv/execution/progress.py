@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import nbformat
 
@@ -68,3 +71,46 @@ def summary_table(images: dict[str, str], pages: list[PageOutcome], wall: float,
     ]
     width = max(len(name) for name, _ in rows)
     return "\n".join(f"  {name:<{width}}  {value}" for name, value in rows)
+
+
+_MYSTNB = re.compile(
+    r"^(?P<path>/\S+?)\.(?:md|ipynb): (?:Executing notebook using|Executed notebook in (?P<s>[\d.]+) seconds)"
+)
+
+
+class SerialProgress:
+    """Page lines for the one-process build (``JSV_JOBS=1``), read from MyST-NB's own log lines.
+
+    Sphinx executes the pages itself there; it logs ``<page>.md: Executing notebook …`` and
+    ``… Executed notebook in N seconds``, which become the same ``page …`` lines the worker
+    pool prints.  The claim counts come from the ledger once the build has written it.
+    """
+
+    def __init__(self, source: Path) -> None:
+        self.source = source.resolve()
+        self.outcomes: list[PageOutcome] = []
+
+    def translate(self, line: str) -> str | None:
+        """The progress line for a MyST-NB execution line, or None for any other line."""
+        match = _MYSTNB.match(line.strip())
+        if not match:
+            return None
+        try:
+            docname = Path(match["path"]).relative_to(self.source).as_posix()
+        except ValueError:
+            docname = match["path"]
+        if match["s"] is None:
+            return f"page {docname}: executing"
+        outcome = PageOutcome(docname, "executed", float(match["s"]))
+        self.outcomes.append(outcome)
+        return f"page {docname}: executed in {outcome.seconds:.0f} s"
+
+    def count_claims(self, ledger: Path) -> list[PageOutcome]:
+        """The executed pages with their claims by status, from the build's ``claims.json``."""
+        if ledger.is_file():
+            for record in json.loads(ledger.read_text()).get("claims", []):
+                docname = str(record.get("page", "")).partition(".html#")[0]
+                for outcome in self.outcomes:
+                    if outcome.docname == docname:
+                        outcome.claims[str(record.get("status", "unknown"))] += 1
+        return self.outcomes

@@ -34,6 +34,7 @@ import docker.errors
 from jsv.docker_engine import client
 from jsv.errors import ImageBuildFailed, last_lines
 from jsv.images.base import ensure_base_image
+from jsv.images.sibling import SIBLING_FILE, sibling_of
 from jsv.labels import PROJECT_LABEL, PROJECT_VALUE
 
 CONTAINERS_DIR = Path(__file__).resolve().parents[2] / "containers"
@@ -49,8 +50,9 @@ _STEP = re.compile(r"^Step (\d+/\d+) : (.*)$")
 
 
 def environment_names() -> list[str]:
-    """Every environment that has ``containers/<name>/Dockerfile``."""
-    return sorted(p.parent.name for p in CONTAINERS_DIR.glob("*/Dockerfile"))
+    """Every environment: a ``containers/<name>/`` with a Dockerfile, or a sibling (``sibling.yaml``)."""
+    folders = [*CONTAINERS_DIR.glob("*/Dockerfile"), *CONTAINERS_DIR.glob(f"*/{SIBLING_FILE}")]
+    return sorted(p.parent.name for p in folders)
 
 
 def context_digest(context: Path) -> str:
@@ -79,24 +81,35 @@ def unpinned(requirements: str) -> str:
     return "\n".join(_PIN.sub(r"\1", line) for line in requirements.splitlines()) + "\n"
 
 
+def _pinned_requirements(name: str) -> str:
+    sibling = sibling_of(CONTAINERS_DIR / name)
+    if sibling is not None:
+        return sibling.requirements(_pinned_requirements(sibling.of), KEEP_PINS)
+    path = CONTAINERS_DIR / name / "requirements.txt"
+    return path.read_text() if path.is_file() else ""
+
+
 def requirements_of(name: str) -> str:
     """The ``requirements.txt`` environment ``name``'s image is built from in this mode (empty if none)."""
-    path = CONTAINERS_DIR / name / "requirements.txt"
-    if not path.is_file():
-        return ""
-    text = path.read_text()
-    return unpinned(text) if pins_mode() == "latest" else text
+    text = _pinned_requirements(name)
+    return unpinned(text) if text and pins_mode() == "latest" else text
 
 
 def _floats(name: str) -> bool:
     """Whether this build installs newer releases than the folder pins."""
-    path = CONTAINERS_DIR / name / "requirements.txt"
-    return pins_mode() == "latest" and path.is_file() and requirements_of(name) != path.read_text()
+    return pins_mode() == "latest" and requirements_of(name) != _pinned_requirements(name)
+
+
+def _context_folders(name: str) -> list[Path]:
+    """The folders a build context is made of: the environment's, after its sibling's parent if any."""
+    folder = CONTAINERS_DIR / name
+    sibling = sibling_of(folder)
+    return [CONTAINERS_DIR / sibling.of, folder] if sibling else [folder]
 
 
 def image_tag(name: str, base_id: str) -> str:
     """The content-hashed tag of environment ``name`` built on base image ``base_id``."""
-    parts = [base_id, context_digest(CONTAINERS_DIR / name), context_digest(SHARED_DIR)]
+    parts = [base_id, *(context_digest(f) for f in _context_folders(name)), context_digest(SHARED_DIR)]
     floats = _floats(name)
     if floats:
         parts += ["latest", datetime.now(UTC).date().isoformat()]
@@ -106,7 +119,7 @@ def image_tag(name: str, base_id: str) -> str:
 
 def ensure_image(name: str) -> str:
     """Return the tag of environment ``name``'s image, building it if it does not exist yet."""
-    if not (CONTAINERS_DIR / name / "Dockerfile").is_file():
+    if name not in environment_names():
         raise ImageBuildFailed(
             f"no containers/{name}/Dockerfile: known environments are {', '.join(environment_names())}"
         )
@@ -119,9 +132,10 @@ def ensure_image(name: str) -> str:
         pass
     with tempfile.TemporaryDirectory(prefix=f"jsv-ctx-{name}-") as tmp:
         context = Path(tmp) / name
-        shutil.copytree(CONTAINERS_DIR / name, context)
+        folder, *_ = _context_folders(name)
+        shutil.copytree(folder, context)
         shutil.copytree(SHARED_DIR, context / "shared")
-        if _floats(name):
+        if _floats(name) or sibling_of(CONTAINERS_DIR / name):
             (context / "requirements.txt").write_text(requirements_of(name))
         _stage_ca_bundle(context / CA_FILE_NAME)
         _build(name, context, tag)

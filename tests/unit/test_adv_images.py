@@ -11,13 +11,15 @@ from jsv.environments import (
     VulnerableJupyterServer219,
 )
 from jsv.environments.machine import image_built_with, requirement_lines
+from jsv.images.build import KEEP_PINS, PINS_ENV, requirements_of
+from jsv.images.sibling import SIBLING_FILE, sibling_of
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTAINERS = ROOT / "containers"
 
 
 def _pins(name: str) -> dict[str, str]:
-    lines = (CONTAINERS / name / "requirements.txt").read_text().splitlines()
+    lines = requirements_of(name).splitlines()
     return dict(line.split("==", 1) for line in lines if line and not line.startswith("#"))
 
 
@@ -42,25 +44,10 @@ def test_hub_adv_differs_only_in_jupyterhub() -> None:
     assert old["jupyterhub"] == "6.0.1"
 
 
-def _files(name: str) -> set[str]:
-    folder = CONTAINERS / name
-    return {path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()}
-
-
-def _code_lines(path: Path) -> list[str]:
-    return [line for line in path.read_text().splitlines() if not line.startswith("#")]
-
-
-def test_sibling_image_shares_everything_but_requirements() -> None:
-    siblings = (
-        ("single-user", "single-user-adv"),
-        ("single-user", "single-user-adv-2.19"),
-        ("hub", "hub-adv"),
-    )
-    for pinned, sibling in siblings:
-        assert _files(sibling) == _files(pinned), sibling
-        for name in _files(pinned) - {"requirements.txt"}:
-            assert _code_lines(CONTAINERS / sibling / name) == _code_lines(CONTAINERS / pinned / name), name
+def test_a_sibling_folder_holds_only_its_definition() -> None:
+    for sibling in ("single-user-adv", "single-user-adv-2.19", "hub-adv"):
+        files = {p.name for p in (CONTAINERS / sibling).rglob("*") if p.is_file()}
+        assert files == {SIBLING_FILE}, sibling
 
 
 def test_vulnerable_server_uses_the_sibling_image() -> None:
@@ -94,10 +81,11 @@ def test_a_pin_counts_only_as_a_whole_line_and_comments_do_not() -> None:
     assert not image_built_with("net-client", "jupyter_server==2.21.1")  # no requirements.txt
 
 
-def test_every_vulnerable_sibling_keeps_its_pins_in_the_drift_check() -> None:
-    from jsv.images.build import KEEP_PINS
-
-    siblings = sorted(p.parent.name for p in CONTAINERS.glob("*-adv*/requirements.txt"))
+def test_every_vulnerable_sibling_keeps_its_pins_in_the_drift_check(monkeypatch) -> None:
+    monkeypatch.setenv(PINS_ENV, "latest")
+    siblings = sorted(p.parent.name for p in CONTAINERS.glob(f"*/{SIBLING_FILE}"))
     assert siblings == ["hub-adv", "single-user-adv", "single-user-adv-2.19"]
     for name in siblings:
-        assert KEEP_PINS in (CONTAINERS / name / "requirements.txt").read_text(), name
+        definition = sibling_of(CONTAINERS / name)
+        assert definition is not None and KEEP_PINS in requirements_of(name), name
+        assert all(pin in requirements_of(name).splitlines() for pin in definition.pins), name

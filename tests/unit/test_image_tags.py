@@ -70,3 +70,30 @@ def test_an_unknown_pins_mode_is_one_clear_error(monkeypatch):
     monkeypatch.setenv(build.PINS_ENV, "newest")
     with pytest.raises(ImageBuildFailed, match=r"use pinned \(the default\) or latest"):
         build.pins_mode()
+
+
+def test_a_sibling_is_its_parent_with_other_pins_and_follows_the_parent(tmp_path, monkeypatch):
+    parent = tmp_path / "app"
+    parent.mkdir()
+    (parent / "Dockerfile").write_text("FROM scratch\n")
+    (parent / "requirements.txt").write_text("# pinned\nfoo==2.0\nbar_baz==1.0\n")
+    sibling = tmp_path / "app-old"
+    sibling.mkdir()
+    (sibling / "sibling.yaml").write_text("of: app\npins: [foo==1.0]\n")
+    monkeypatch.setattr(build, "CONTAINERS_DIR", tmp_path)
+    assert build.environment_names() == ["app", "app-old"]
+    assert build.requirements_of("app-old").splitlines()[1:] == ["# pinned", "foo==1.0", "bar_baz==1.0"]
+    first = build.image_tag("app-old", "base")
+    (parent / "Dockerfile").write_text("FROM scratch\nRUN true\n")
+    assert build.image_tag("app-old", "base") != first
+
+
+def test_a_sibling_pin_of_a_package_the_parent_lacks_is_one_clear_error(tmp_path, monkeypatch):
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "Dockerfile").write_text("FROM scratch\n")
+    (tmp_path / "app" / "requirements.txt").write_text("foo==2.0\n")
+    (tmp_path / "app-old").mkdir()
+    (tmp_path / "app-old" / "sibling.yaml").write_text("of: app\npins: [qux==1.0]\n")
+    monkeypatch.setattr(build, "CONTAINERS_DIR", tmp_path)
+    with pytest.raises(ImageBuildFailed, match=r"qux is not pinned in containers/app/requirements.txt"):
+        build.requirements_of("app-old")
