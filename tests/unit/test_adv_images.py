@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from jsv.claims.registry import load_registry
 from jsv.environments import (
     JupyterHub,
@@ -23,25 +25,19 @@ def _pins(name: str) -> dict[str, str]:
     return dict(line.split("==", 1) for line in lines if line and not line.startswith("#"))
 
 
-def test_single_user_adv_differs_only_in_jupyter_server() -> None:
-    pinned, old = _pins("single-user"), _pins("single-user-adv")
+@pytest.mark.parametrize(
+    ("pinned_env", "sibling", "package", "version"),
+    [
+        ("single-user", "single-user-adv", "jupyter_server", "2.17.0"),
+        ("single-user", "single-user-adv-2.19", "jupyter_server", "2.19.0"),
+        ("hub", "hub-adv", "jupyterhub", "6.0.1"),
+    ],
+)
+def test_a_sibling_differs_only_in_the_component_under_test(pinned_env, sibling, package, version) -> None:
+    pinned, old = _pins(pinned_env), _pins(sibling)
     differing = {name for name in pinned.keys() | old.keys() if pinned.get(name) != old.get(name)}
-    assert differing == {"jupyter_server"}
-    assert old["jupyter_server"] == "2.17.0"
-
-
-def test_single_user_adv_2_19_differs_only_in_jupyter_server() -> None:
-    pinned, old = _pins("single-user"), _pins("single-user-adv-2.19")
-    differing = {name for name in pinned.keys() | old.keys() if pinned.get(name) != old.get(name)}
-    assert differing == {"jupyter_server"}
-    assert old["jupyter_server"] == "2.19.0"
-
-
-def test_hub_adv_differs_only_in_jupyterhub() -> None:
-    pinned, old = _pins("hub"), _pins("hub-adv")
-    differing = {name for name in pinned.keys() | old.keys() if pinned.get(name) != old.get(name)}
-    assert differing == {"jupyterhub"}
-    assert old["jupyterhub"] == "6.0.1"
+    assert differing == {package}
+    assert old[package] == version
 
 
 def test_a_sibling_folder_holds_only_its_definition() -> None:
