@@ -150,3 +150,35 @@ def _lifetime(model: dict[str, str | None]) -> str:
     created = datetime.fromisoformat(str(model["created"]).replace("Z", "+00:00"))
     expires = datetime.fromisoformat(str(model["expires_at"]).replace("Z", "+00:00"))
     return f"after {round((expires - created).total_seconds() / 3600)} h"
+
+
+def token_scope_requests(target: JupyterHub) -> Observation:
+    """HUB-32: alice, with her own token, asks for a token with admin:users and one with a scope she has."""
+    token = _user_token(target, "alice", expires_in=3600)
+    observed, lines = {}, []
+    for name, scopes in (
+        ("admin:users", ["admin:users"]),
+        ("read:users!user=alice", ["read:users!user=alice"]),
+    ):
+        status, model, _ = target.api("users/alice/tokens", "POST", {"note": name, "scopes": scopes}, token)
+        if status == 201:
+            register(model["token"], f"{target.alias}-alice-{name.split(':')[0]}-token")
+        observed[f"token with {name}"] = status
+        lines.append(f'POST /hub/api/users/alice/tokens {{"scopes": ["{name}"]}} -> {status}')
+    return Observation(observed, "as alice, with her own API token:\n" + "\n".join(lines))
+
+
+SHARE_CODE_LIFETIMES = {"a year and a day": 366 * 86400, "30 days": 30 * 86400}
+
+
+def share_code_lifetimes(target: JupyterHub) -> Observation:
+    """HUB-34: alice, who may share, asks for share codes that last a year and a day, and 30 days."""
+    token = _user_token(target, "alice", expires_in=3600)
+    observed, lines = {}, []
+    for name, seconds in SHARE_CODE_LIFETIMES.items():
+        status, model, _ = target.api("share-codes/alice/", "POST", {"expires_in": seconds}, token)
+        if status == 200:
+            register(model["code"], f"{target.alias}-alice-share-code-{seconds}")
+        observed[f"share code for {name}"] = status
+        lines.append(f'POST /hub/api/share-codes/alice/ {{"expires_in": {seconds}}} -> {status}')
+    return Observation(observed, "as alice, with her own API token (codes not shown):\n" + "\n".join(lines))
