@@ -208,9 +208,8 @@ def plain_http_to_tls_port(client: NetClient | Browser, target: Target) -> Obser
 
 
 def hsts(client: NetClient | Browser, target: Target) -> Observation:
-    """HUB-29: the Strict-Transport-Security header of ``/hub/login``."""
-    reply = browser_for(client).send(Request(target.url("/hub/login")))
-    return Observation(reply.headers.get("strict-transport-security", ""), reply.transcript[:900])
+    """HUB-29: the Strict-Transport-Security header of ``/hub/login`` (SU-20's request)."""
+    return single_user.hsts(client, target, "/hub/login")
 
 
 def xsrf_cookie_flags(client: NetClient | Browser, target: Target) -> Observation:

@@ -77,10 +77,10 @@ def login_cookie_flags(client: NetClient | Browser, target: Target) -> Observati
     )
 
 
-def hsts(client: NetClient | Browser, target: Target) -> Observation:
-    """SU-20: the Strict-Transport-Security header of the login page."""
-    reply = browser_for(client).send(Request(target.url("/login")))
-    return Observation(reply.headers.get("strict-transport-security", ""), reply.transcript)
+def hsts(client: NetClient | Browser, target: Target, path: str = "/login") -> Observation:
+    """SU-20 (HUB-29 with ``path="/hub/login"``): the Strict-Transport-Security header of the login page."""
+    reply = browser_for(client).send(Request(target.url(path)))
+    return Observation(reply.headers.get("strict-transport-security", ""), reply.transcript[:900])
 
 
 def xsrf_cookie_flags(client: NetClient | Browser, target: Target, path: str = "/login") -> Observation:
@@ -115,6 +115,16 @@ def forged_post(client: NetClient | Browser, target: Target) -> Observation:
     )
 
 
+def started_kernel(reply: Reply, claim_id: str) -> str:
+    """The id of the kernel ``POST /api/kernels`` started, or one clear error when it started none."""
+    if reply.status != 201:
+        raise TargetRefused(
+            f"{claim_id} needs a kernel to open a WebSocket to, but POST /api/kernels answered "
+            f"{reply.status} (is a kernel such as ipykernel installed for the server?)"
+        )
+    return str(reply.json()["id"])
+
+
 def websocket_origins(client: NetClient | Browser, target: Target) -> Observation:
     """SU-10: kernel WebSocket handshakes riding on the login cookie, from a foreign and the same origin.
 
@@ -123,12 +133,7 @@ def websocket_origins(client: NetClient | Browser, target: Target) -> Observatio
     browser = browser_for(client)
     kernels = target.url("/api/kernels")
     kernel = browser.send(Request(kernels, "POST", token_header(target.token)))
-    if kernel.status != 201:
-        raise TargetRefused(
-            f"SU-10 needs a kernel to open a WebSocket to, but POST /api/kernels answered {kernel.status} "
-            "(is a kernel such as ipykernel installed for the server?)"
-        )
-    kernel_id = kernel.json()["id"]
+    kernel_id = started_kernel(kernel, "SU-10")
     channels = target.url(f"/api/kernels/{kernel_id}/channels")
     login = browser.log_in(target.url(""), target.token)
     foreign = browser.websocket(channels, EVIL)
@@ -151,7 +156,7 @@ def anonymous_kernel_websocket(client: NetClient | Browser, target: Target) -> O
     browser.log_in(target.url(""), target.token)  # a fresh session: this server's _xsrf cookie
     start = Request(kernels, "POST", token_header(target.token), with_cookies=True)
     kernel = browser.send(start.header("X-XSRFToken", browser.cookie("_xsrf") or ""))
-    kernel_id = kernel.json()["id"]
+    kernel_id = started_kernel(kernel, "SU-22")
     anonymous = browser.websocket(target.url(f"/api/kernels/{kernel_id}/channels"), None, with_cookies=False)
     browser.send(Request(f"{kernels}/{kernel_id}", "DELETE", token_header(target.token)))
     return Observation(anonymous.outcome, kernel.transcript + "\n\n" + anonymous.transcript)

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from jsv.errors import TargetRefused
-from jsv.observations.single_user import websocket_origins
+from jsv.observations.single_user import anonymous_kernel_websocket, websocket_origins
 from jsv.probes.http import Endpoint, Request
 
 
@@ -38,3 +38,11 @@ def test_a_server_that_cannot_start_a_kernel_is_a_clear_refusal_not_a_key_error(
     with pytest.raises(TargetRefused, match=r"POST /api/kernels answered 500 \(is a kernel such as"):
         websocket_origins(browser, Endpoint("http://127.0.0.1:8888", token="t"))  # type: ignore[arg-type]
     assert [r.method for r in browser.sent] == ["POST"]  # nothing else tried, nothing left to clean up
+
+
+def test_the_anonymous_handshake_check_refuses_the_same_way():
+    browser = NoKernelServer()
+    browser.log_in = lambda *args, **kwargs: None  # type: ignore[attr-defined]
+    browser.cookie = lambda name: "xsrf"  # type: ignore[attr-defined]
+    with pytest.raises(TargetRefused, match=r"^SU-22 needs a kernel .* answered 500"):
+        anonymous_kernel_websocket(browser, Endpoint("http://127.0.0.1:8888", token="t"))  # type: ignore[arg-type]
