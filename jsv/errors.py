@@ -50,3 +50,8 @@ def last_lines(text: str, count: int = 5, width: int = 400) -> str:
 
 class TargetRefused(JsvError):
     """The target would not do what a check needs first (start a kernel, log in): the check cannot run."""
+
+
+class NotInPosition(JsvError):
+    """The credentials a check was given lack what it needs (a user's token, the right to share, no named
+    servers yet): ``jsv audit`` reports the check ``not-applicable`` with this line; on a runbook it fails."""

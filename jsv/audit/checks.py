@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from jsv.claims import Observation
-from jsv.observations import hub, single_user
+from jsv.observations import hub, single_user, surface
 from jsv.probes.http import Browser, Endpoint, Request, token_header
 
 Kind = Literal["server", "hub"]
@@ -93,6 +93,20 @@ CHECKS: tuple[AuditCheck, ...] = (
     AuditCheck("HUB-29", "hub", hub.hsts, needs_token=False),
     AuditCheck("HUB-30", "hub", hub.xsrf_cookie_flags, needs_token=False),
     AuditCheck("HUB-31", "hub", hub.user_token_lists_users),
+    AuditCheck("HUB-33", "hub", surface.anonymous_metrics, needs_token=False),
+    AuditCheck("HUB-27", "hub", surface.token_lifetimes, writes="two API tokens of yours, deleted"),
+    AuditCheck("HUB-32", "hub", surface.token_scope_requests, writes="an API token of yours, deleted"),
+    AuditCheck("HUB-34", "hub", surface.share_code_lifetimes, writes="a share code of your server, deleted"),
+    AuditCheck(
+        "HUB-26", "hub", surface.named_server_starts, writes="up to three named servers of yours, removed"
+    ),
+    AuditCheck(
+        "HUB-25",
+        "hub",
+        surface.future_activity,
+        writes="your last_activity, 30 minutes ahead; this cannot be undone, so idle culling sees you "
+        "active for up to 30 minutes more",
+    ),
     *advisories("hub", "ADV-05", "ADV-06", "ADV-07", "ADV-08", "ADV-10"),
 )
 

@@ -12,6 +12,7 @@ from jsv.audit.catalogue import AuditedClaim, audited_claims
 from jsv.audit.checks import AuditCheck, checks_for
 from jsv.audit.client import LocalClient
 from jsv.audit.target import Target
+from jsv.errors import NotInPosition
 from jsv.redaction import redact
 
 VERDICTS = ("pass", "fail", "not-applicable", "error")
@@ -75,6 +76,8 @@ def audit(
                     redact(seen.transcript),
                     time.monotonic() - started,
                 )
+            except NotInPosition as why:
+                finding = Finding(claim, "not-applicable", redact(str(why)), "", time.monotonic() - started)
             except Exception as error:  # a check that broke is reported, never a pass
                 finding = Finding(
                     claim, "error", redact(f"{type(error).__name__}: {error}"), "", time.monotonic() - started

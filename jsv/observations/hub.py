@@ -11,6 +11,7 @@ home before her server starts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from jsv.claims import Observation
@@ -230,10 +231,17 @@ def user_token_lists_users(client: NetClient | Browser, target: Target) -> Obser
     )
 
 
-def alices_token_lists_users(client: NetClient, situation: Situation) -> Observation:
-    """HUB-31 on the runbook pages: :func:`user_token_lists_users` with ``situation.token`` (alice's)."""
-    hub = situation.machine
-    return user_token_lists_users(client, Endpoint(hub.url("").rstrip("/"), situation.token))
+def as_token_holder(
+    observation: Callable[[NetClient, Target], Observation], client: NetClient
+) -> Callable[[Situation], Observation]:
+    """On the runbook pages: ``observation`` sent from ``client`` with the token of a :class:`Situation`.
+
+    The observation sees an :class:`Endpoint` (the hub's URL and that token), as it does
+    under ``jsv audit`` with the reader's token.
+    """
+    return lambda situation: observation(
+        client, Endpoint(situation.machine.url("").rstrip("/"), situation.token)
+    )
 
 
 def mallory_without_client_certificate(target: JupyterHub) -> Observation:
