@@ -15,8 +15,10 @@ from typing import Any
 
 from jsv.claims.model import CLAIM_ID, SEVERITIES, SOURCE_ID
 from jsv.claims.record import ClaimRecord
+from jsv.columns import COLUMNS, PINNED
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+"""3: every record has a ``column``; records of other columns than ``pinned`` are under ``matrix``."""
 STATUSES = {"verified", "failed", "static", "skipped"}
 CONTROL_RESULTS = {
     "failed-as-expected",
@@ -81,12 +83,22 @@ def validate_record(record: dict[str, Any]) -> list[str]:
         problems.append("skipped without a reason in notes")
     if record["status"] == "verified" and not record["versions"]:
         problems.append("verified without versions read from the system")
+    if record.get("column", PINNED) not in {PINNED, *COLUMNS}:
+        problems.append(f"bad column {record['column']!r}")
     problems += [f"bad source {s!r}" for s in record["sources"] if not SOURCE_ID.match(s)]
     return problems
 
 
-def build_ledger(records: list[ClaimRecord], pages: dict[str, float] | None = None) -> dict[str, Any]:
-    """The published ledger document for ``records`` (sorted by area and id)."""
+def build_ledger(
+    records: list[ClaimRecord], pages: dict[str, float] | None = None, matrix: list[ClaimRecord] | None = None
+) -> dict[str, Any]:
+    """The published ledger document for ``records`` (sorted by area and id).
+
+    ``records`` are the site's claims (column ``pinned``); ``matrix`` holds the
+    second records of the same claims run in other columns (:mod:`jsv.columns`),
+    kept apart so that the totals, and every reader of ``claims``, see one record
+    per claim.
+    """
     ordered = sorted(records, key=lambda r: (r.area, r.id))
     by_status = Counter(r.status for r in ordered)
     by_area: dict[str, Counter] = {}
@@ -106,6 +118,7 @@ def build_ledger(records: list[ClaimRecord], pages: dict[str, float] | None = No
         "areas": {area: dict(sorted(c.items())) for area, c in sorted(by_area.items())},
         "pages": {page: {"execution_seconds": seconds} for page, seconds in sorted((pages or {}).items())},
         "claims": [record.to_json() for record in ordered],
+        "matrix": [r.to_json() for r in sorted(matrix or [], key=lambda r: (r.column, r.area, r.id))],
     }
 
 

@@ -128,6 +128,16 @@ def _note_page(shell: Any, filters: list[KernelOutputFilter]) -> None:
     record_executed(page, directory)
 
 
+def extend_cell_limit(seconds: float) -> None:
+    """Give the running cell ``seconds`` from now instead of ``JSV_CELL_TIMEOUT``.
+
+    For a cell that runs a whole page (the matrix pages, :mod:`jsv.matrix`), whose
+    own cells keep their limits inside it; a no-op outside a runbook's kernel.
+    """
+    if threading.current_thread() is threading.main_thread() and signal.getitimer(signal.ITIMER_REAL)[0]:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+
+
 def setup_runbook() -> None:
     """Prepare the kernel for a runbook page (idempotent)."""
     install_output_filter()

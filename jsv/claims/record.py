@@ -61,6 +61,8 @@ class ClaimRecord:
     executed_at: str
     run_id: str
     config_warnings: list[str] = field(default_factory=list)
+    column: str = "pinned"
+    """The matrix column (:mod:`jsv.columns`): ``pinned``, or e.g. ``debian-trixie``."""
     page: str = ""
     """``runbooks/hub/users.html#hub-06``, set by the site when it collects the record."""
 

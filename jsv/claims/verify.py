@@ -33,6 +33,7 @@ from jsv.claims.display import show_record
 from jsv.claims.model import Claim
 from jsv.claims.record import ClaimRecord, FixRecord, SideRecord
 from jsv.claims.registry import Registry, registry_here
+from jsv.columns import DESCRIPTIONS, PINNED, current_column
 from jsv.errors import ClaimFailed
 from jsv.labels import run_id
 from jsv.redaction import redact, redact_tree
@@ -91,6 +92,13 @@ class ClaimResult:
     evidence_kind: str = "live"
     skipped: str = ""
     executed_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    column: str = field(default_factory=current_column)
+    """The matrix column (:mod:`jsv.columns`): ``pinned``, or the distribution whose packages ran."""
+
+    @property
+    def pin_left_to_column(self) -> bool:
+        """An upgrade pin (a ``pip`` fix) not applied because this column runs its distribution's release."""
+        return self.column != PINNED and self.claim.fix.component == "pip" and not self.fix_applied
 
     @property
     def expected(self) -> str:
@@ -119,7 +127,7 @@ class ClaimResult:
     @property
     def fix_problem(self) -> str:
         fix = self.claim.fix
-        if self.skipped or (fix.not_applied and not self.fix_applied):
+        if self.skipped or (fix.not_applied and not self.fix_applied) or self.pin_left_to_column:
             return ""
         if fix.not_applied:
             return (
@@ -189,7 +197,11 @@ class ClaimResult:
         reason = (
             ""
             if self.fix_applied
-            else fix.not_applied or ("skipped: " + self.skipped if self.skipped else "")
+            else (
+                f"this column runs {DESCRIPTIONS[self.column]}, not the pin: observed on that release"
+                if self.pin_left_to_column
+                else fix.not_applied or ("skipped: " + self.skipped if self.skipped else "")
+            )
         )
         record = ClaimRecord(
             id=claim.id,
@@ -223,6 +235,7 @@ class ClaimResult:
             executed_at=self.executed_at,
             run_id=run_id(),
             config_warnings=list(self.config_warnings),
+            column=self.column,
         )
         return ClaimRecord.from_json(redact_tree(record.to_json()))  # every string, keys included
 

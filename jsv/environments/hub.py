@@ -204,18 +204,24 @@ class JupyterHub(TraitletsApp, Machine):
         return "\n".join(self._config) or "defaults (the lab's plumbing only)"
 
     def read_versions(self) -> dict[str, str]:
-        script = (
+        script = (  # the packages installed of these (Debian's column image has fewer)
             "import json, importlib.metadata as m;"
-            "print(json.dumps({p: m.version(p) for p in ['jupyterhub', 'jupyter_server',"
-            "'jupyterhub-ldapauthenticator', 'oauthenticator', 'sudospawner',"
-            "'jupyterhub-idle-culler', 'tornado']}))"
+            "names = ['jupyterhub', 'jupyter_server', 'jupyterhub-ldapauthenticator', 'oauthenticator',"
+            "'sudospawner', 'jupyterhub-idle-culler', 'tornado'];"
+            "key = lambda n: n.lower().replace('_', '-');"
+            "found = {key(d.metadata['Name']): d.version for d in m.distributions()};"
+            "print(json.dumps({n: found[key(n)] for n in names if key(n) in found}))"
         )
         found = json.loads(self.run(["/opt/jupyterhub/bin/python", "-c", script]).stdout)
         found.update(super().read_versions())
-        query = "dpkg-query -W -f '${Package}=${Version}\\n' node-configurable-http-proxy nginx fail2ban sudo"
+        query = (  # jupyterhub: Debian's package, in the Debian column only
+            "dpkg-query -W -f '${Package}=${Version}\\n' node-configurable-http-proxy nginx fail2ban sudo "
+            "jupyterhub 2>/dev/null"
+        )
         for line in self.run(query).stdout.splitlines():
             name, _, version = line.partition("=")
-            found[name] = version
+            if version:
+                found[f"{name} (Debian)" if name == "jupyterhub" else name] = version
         return found
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Self
 import docker.errors
 from testcontainers.core.container import DockerContainer
 
+from jsv.columns import environment_in_column
 from jsv.environments import resources
 from jsv.errors import ConfigurationError, EnvironmentTimeout, last_lines
 from jsv.images import ensure_image
@@ -77,10 +78,12 @@ class Machine(DockerContainer):
     environment: str = ""
 
     def __init__(self, variant: str, alias: str, **kwargs: Any) -> None:
-        super().__init__(ensure_image(self.environment), **kwargs)
+        self.image_environment = environment_in_column(self.environment)
+        """The image's folder: ``environment``, or its matrix column's (:mod:`jsv.columns`)."""
+        super().__init__(ensure_image(self.image_environment), **kwargs)
         self.variant = variant
         self.alias = alias
-        self._labels = labels(**{"org.jsv.environment": self.environment, "org.jsv.variant": variant})
+        self._labels = labels(**{"org.jsv.environment": self.image_environment, "org.jsv.variant": variant})
         self._ready_timeout = DEFAULT_READY_TIMEOUT
         self._versions: dict[str, str] | None = None
         self.extra_aliases: list[str] = []
@@ -113,6 +116,8 @@ class Machine(DockerContainer):
             if fix.code in self.applied_fixes.values():  # one text fixing two claims goes in once
                 self.applied_fixes[claim_id] = fix.code
                 continue
+            if fix.component == "pip" and self.image_environment != self.environment:
+                continue  # a column image installs its distribution's package, not the pin: not applied
             if fix.component == "shell":
                 self._shell_fixes.append((claim_id, fix.code, fix.user))
             elif not self.apply_fix(fix.component, fix.file, fix.code):

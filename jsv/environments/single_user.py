@@ -139,6 +139,9 @@ class JupyterServer(TraitletsApp, Machine):
         found = json.loads(self.run(["python3", "-c", script], user="alice").stdout)
         found.update(super().read_versions())
         found["openssh"] = self.run("dpkg-query -W -f '${Version}' openssh-server").stdout
+        packaged = self.run("dpkg-query -W -f '${Version}' python3-jupyter-server 2>/dev/null").stdout
+        if packaged:  # the Debian column's image: the package's own version, Debian revision included
+            found["python3-jupyter-server (Debian)"] = packaged
         return found
 
 

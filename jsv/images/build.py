@@ -34,7 +34,7 @@ import docker.errors
 from jsv.docker_engine import client
 from jsv.errors import ImageBuildFailed, last_lines
 from jsv.images.base import ensure_base_image
-from jsv.images.sibling import SIBLING_FILE, sibling_of
+from jsv.images.sibling import SIBLING_FILE, overlay_of, sibling_of
 from jsv.labels import PROJECT_LABEL, PROJECT_VALUE
 
 CONTAINERS_DIR = Path(__file__).resolve().parents[2] / "containers"
@@ -101,10 +101,11 @@ def _floats(name: str) -> bool:
 
 
 def _context_folders(name: str) -> list[Path]:
-    """The folders a build context is made of: the environment's, after its sibling's parent if any."""
+    """The folders a build context is made of: the environment's, after its sibling's or overlay's parent."""
     folder = CONTAINERS_DIR / name
     sibling = sibling_of(folder)
-    return [CONTAINERS_DIR / sibling.of, folder] if sibling else [folder]
+    parent = sibling.of if sibling else overlay_of(folder)
+    return [CONTAINERS_DIR / parent, folder] if parent else [folder]
 
 
 def image_tag(name: str, base_id: str) -> str:
@@ -132,8 +133,10 @@ def ensure_image(name: str) -> str:
         pass
     with tempfile.TemporaryDirectory(prefix=f"jsv-ctx-{name}-") as tmp:
         context = Path(tmp) / name
-        folder, *_ = _context_folders(name)
+        folder, *overlays = _context_folders(name)
         shutil.copytree(folder, context)
+        for overlay in overlays:  # a sibling's sibling.yaml, an overlay's Dockerfile on top
+            shutil.copytree(overlay, context, dirs_exist_ok=True)
         shutil.copytree(SHARED_DIR, context / "shared")
         if _floats(name) or sibling_of(CONTAINERS_DIR / name):
             (context / "requirements.txt").write_text(requirements_of(name))

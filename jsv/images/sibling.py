@@ -71,3 +71,22 @@ def sibling_of(folder: Path) -> Sibling | None:
     if not isinstance(pins, list) or not pins or not all(isinstance(p, str) and _package(p) for p in pins):
         raise ImageBuildFailed(f"{path}: 'pins' must be a list of name==version lines")
     return Sibling(folder.name, of, tuple(pins))
+
+
+OVERLAY_FILE = "overlay.yaml"
+
+
+def overlay_of(folder: Path) -> str | None:
+    """The folder an overlay environment is built on (``overlay.yaml``: ``of: single-user``), or None.
+
+    Its build context is that folder's files with the overlay's own on top, so
+    its ``Dockerfile`` replaces the other's while start scripts and
+    configuration files are shared, not copied (the Debian column's images).
+    """
+    path = folder / OVERLAY_FILE
+    if not path.is_file():
+        return None
+    of = (yaml.safe_load(path.read_text()) or {}).get("of")
+    if not isinstance(of, str) or not (folder.parent / of / "Dockerfile").is_file():
+        raise ImageBuildFailed(f"{path}: 'of' must name a folder of containers/ with a Dockerfile")
+    return of

@@ -20,6 +20,7 @@ from sphinx.errors import ExtensionError
 from jsv.claims.record import ClaimRecord
 from jsv.claims.registry import Registry, RegistryError, load_registry
 from jsv.claims.verify import failures_recorded
+from jsv.columns import PINNED
 from jsv.ledger import build_ledger, validate_record
 from jsv.site.claim_render import claim_record
 
@@ -42,8 +43,18 @@ def records_by_doc(env: BuildEnvironment) -> dict[str, list[ClaimRecord]]:
     return env.jsv_claims
 
 
-def all_records(env: BuildEnvironment) -> list[ClaimRecord]:
+def _every_record(env: BuildEnvironment) -> list[ClaimRecord]:
     return [r for docname in sorted(records_by_doc(env)) for r in records_by_doc(env)[docname]]
+
+
+def all_records(env: BuildEnvironment) -> list[ClaimRecord]:
+    """The site's claims: one record per claim, of the pinned column."""
+    return [r for r in _every_record(env) if r.column == PINNED]
+
+
+def column_records(env: BuildEnvironment) -> list[ClaimRecord]:
+    """The matrix's second records: the same claims run in other columns (:mod:`jsv.columns`)."""
+    return [r for r in _every_record(env) if r.column != PINNED]
 
 
 def record_of(env: BuildEnvironment, claim_id: str) -> ClaimRecord | None:
@@ -93,6 +104,7 @@ def _consistency(app: Sphinx, env: BuildEnvironment) -> None:
             )
         if record.status == "failed" and not failures_recorded():
             raise ExtensionError(f"claim {record.id} failed ({record.page}): {record.evidence}")
+    _column_consistency(env, registered)
     built = set(env.found_docs)
     missing = sorted(i for i, page in registered.pages.items() if i not in seen and page in built)
     if missing:
@@ -100,6 +112,24 @@ def _consistency(app: Sphinx, env: BuildEnvironment) -> None:
             f"claim {missing[0]} is registered for {registered.pages[missing[0]]} but the page did not "
             f"verify it ({len(missing)} missing: {', '.join(missing[:8])})"
         )
+
+
+def _column_consistency(env: BuildEnvironment, registered: Registry) -> None:
+    """A column's records are well-formed, once per claim and column, of registered claims; a failed one is
+    a finding about that column's release (shown on the matrix page), not a failure of the build."""
+    seen: dict[tuple[str, str], str] = {}
+    for record in column_records(env):
+        key = (record.id, record.column)
+        if key in seen:
+            raise ExtensionError(
+                f"claim {record.id} has two records in column {record.column}: {seen[key]} and {record.page}"
+            )
+        seen[key] = record.page
+        problems = validate_record(record.to_json())
+        if problems:
+            raise ExtensionError(f"{record.column} record of {record.id} is malformed: {'; '.join(problems)}")
+        if record.id not in registered.claims:
+            raise ExtensionError(f"claim {record.id} ran on {record.page} but is not in the registry")
 
 
 def page_runtimes(env: BuildEnvironment) -> dict[str, float]:
@@ -117,7 +147,7 @@ def page_runtimes(env: BuildEnvironment) -> dict[str, float]:
 def _write_ledger(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    ledger = build_ledger(all_records(app.env), page_runtimes(app.env))
+    ledger = build_ledger(all_records(app.env), page_runtimes(app.env), column_records(app.env))
     Path(app.outdir, LEDGER_FILE).write_text(json.dumps(ledger, indent=2) + "\n", encoding="utf-8")
 
 

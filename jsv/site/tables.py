@@ -1,4 +1,4 @@
-"""``jsv-claims-table`` and ``jsv-seed-coverage``: tables computed from the ledger.
+"""``jsv-claims-table``, ``jsv-seed-coverage`` and ``jsv-matrix``: tables computed from the ledger.
 
 Both directives leave a placeholder that is filled in ``doctree-resolved``,
 when every page's claims are known; the pages holding them are rebuilt on
@@ -19,7 +19,7 @@ from sphinx.util.docutils import SphinxDirective
 from jsv.claims.model import AREAS
 from jsv.claims.record import ClaimRecord
 from jsv.ledger import source_coverage
-from jsv.site.collect import all_records
+from jsv.site.collect import all_records, column_records
 
 
 class ledger_table(nodes.General, nodes.Element):
@@ -47,6 +47,15 @@ class ClaimsTable(_TableDirective):
 
 class SeedCoverage(_TableDirective):
     kind = "coverage"
+
+
+class VersionMatrix(_TableDirective):
+    kind = "matrix"
+
+
+MATRIX_AREAS = ("SU", "HUB", "ADV")
+"""The areas a distribution's packages replace (single-user server, hub, their advisories)."""
+COMPONENT_OF = {"SU": "jupyter_server", "HUB": "jupyterhub"}
 
 
 def _table(headers: list[str], rows: list[list[nodes.Node | str]], widths: list[int]) -> nodes.table:
@@ -125,6 +134,56 @@ def _coverage_rows(app: Sphinx, fromdoc: str) -> list[list[Any]]:
     return rows
 
 
+def _component(record: ClaimRecord) -> str:
+    """The package a matrix row is about: the hub's or the server's."""
+    if record.area in COMPONENT_OF:
+        return COMPONENT_OF[record.area]
+    return "jupyterhub" if "jupyterhub" in record.versions else "jupyter_server"
+
+
+def _cell(app: Sphinx, fromdoc: str, record: ClaimRecord | None, why_missing: str) -> nodes.paragraph:
+    """One matrix cell: the status with the release it ran on, what was seen, linked to the record's card."""
+    if record is None:
+        return nodes.paragraph(text=f"not run: {why_missing}")
+    component = _component(record)
+    cell = nodes.paragraph()
+    link = _link(app, fromdoc, record)
+    link.children = [nodes.Text(record.status)]
+    cell += link
+    cell += nodes.Text(f" on {component} {record.versions.get(component, '?')}: ")
+    if record.status == "skipped":
+        seen = record.fix.reason
+    elif record.config_warnings:
+        seen = f"the fix's setting draws a warning: {record.config_warnings[0]}"
+    elif record.status == "failed" and record.hardened.check_passed:
+        seen = f"holds ({record.hardened.observed}), but the control {record.negative_control}"
+    else:
+        seen = record.hardened.observed
+    cell += nodes.Text(seen if len(seen) <= 160 else seen[:157] + "…")
+    return cell
+
+
+def _matrix_rows(app: Sphinx, fromdoc: str) -> list[list[Any]]:
+    columns = {(r.id, r.column): r for r in column_records(app.env)}
+    rows = []
+    for record in sorted(
+        all_records(app.env),
+        key=lambda r: (MATRIX_AREAS.index(r.area), r.id) if r.area in MATRIX_AREAS else (9, r.id),
+    ):
+        if record.area not in MATRIX_AREAS:
+            continue
+        debian = columns.get((record.id, "debian-trixie"))
+        rows.append(
+            [
+                _link(app, fromdoc, record),
+                record.title,
+                _cell(app, fromdoc, record, ""),
+                _cell(app, fromdoc, debian, f"no image of {_component(record)} from Debian's packages yet"),
+            ]
+        )
+    return rows
+
+
 def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     for node in list(doctree.findall(ledger_table)):
         if node["kind"] == "claims":
@@ -132,6 +191,12 @@ def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
                 ["Claim", "Status", "Severity", "Area", "Title", "Negative control", "Fix", "Versions", "s"],
                 _claims_rows(app, docname),
                 [7, 7, 6, 10, 34, 12, 7, 25, 5],
+            )
+        elif node["kind"] == "matrix":
+            table = _table(
+                ["Claim", "Title", "pinned (PyPI)", "debian-trixie (Debian's packages)"],
+                _matrix_rows(app, docname),
+                [8, 32, 30, 30],
             )
         else:
             table = _table(
@@ -152,5 +217,6 @@ def setup(app: Sphinx) -> None:
     app.add_node(ledger_table)
     app.add_directive("jsv-claims-table", ClaimsTable)
     app.add_directive("jsv-seed-coverage", SeedCoverage)
+    app.add_directive("jsv-matrix", VersionMatrix)
     app.connect("doctree-resolved", _resolve)
     app.connect("env-get-outdated", _always_outdated)

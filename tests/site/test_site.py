@@ -24,7 +24,7 @@ def ledger(build_dir):
 
 def test_every_record_is_well_formed_and_passed(ledger):
     registry = load_registry(ROOT)
-    assert ledger["schema_version"] == 2
+    assert ledger["schema_version"] == 3
     for record in ledger["claims"]:
         assert validate_record(record) == [], record["id"]
         assert record["status"] in {"verified", "static", "skipped"}, record["id"]
@@ -204,3 +204,29 @@ def test_the_batchspawner_api_claim_showed_root_on_the_stock_hub_and_withholds_t
     assert record["fix_applied"] is True
     for side in (record["hardened"], record["control"]):
         assert side["transcript"].startswith("(transcript withheld until"), side["environment"]
+
+
+def test_the_debian_column_ran_every_single_user_and_server_advisory_claim_on_debians_release(ledger):
+    column = {r["id"]: r for r in ledger["matrix"] if r["column"] == "debian-trixie"}
+    wanted = {
+        r["id"]
+        for r in ledger["claims"]
+        if r["area"] == "SU" or r["page"].startswith("runbooks/advisories/jupyter-server")
+    }
+    assert wanted <= set(column), sorted(wanted - set(column))
+    for claim_id in wanted:
+        record = column[claim_id]
+        assert validate_record(record) == [], claim_id
+        assert record["page"].startswith("runbooks/matrix/debian-single-user.html#"), claim_id
+        if record["status"] != "skipped":  # it ran: on Debian's package, read from the running image
+            assert record["versions"]["python3-jupyter-server (Debian)"].startswith("2.15.0"), claim_id
+            assert record["versions"]["jupyter_server"] == "2.15.0", claim_id
+    assert all(r["column"] == "pinned" for r in ledger["claims"])
+    assert ledger["totals"]["claims"] == len(ledger["claims"])
+
+
+def test_the_matrix_page_shows_each_single_user_hub_and_advisory_claim_in_both_columns(ledger, build_dir):
+    html = (build_dir / "html" / "docs" / "matrix.html").read_text()
+    for record in ledger["claims"] + ledger["matrix"]:  # each cell links to the record's card
+        if record["area"] in {"SU", "HUB", "ADV"}:
+            assert f'href="../{record["page"]}"' in html, (record["id"], record["column"])

@@ -43,6 +43,7 @@ def record(**overrides):
         "fix_applied": True,
         "fix_reason": "",
         "config_warnings": [],
+        "column": "pinned",
         "page": "p.html#su-01",
     }
     base.update(overrides)
@@ -104,7 +105,7 @@ def test_ledger_totals_and_order():
     }
     assert ledger["areas"] == {"SU": {"static": 1, "verified": 1}}
     assert ledger["pages"] == {"a.html": {"execution_seconds": 3.2}}
-    assert ledger["schema_version"] == 2
+    assert ledger["schema_version"] == 3
 
 
 def test_source_coverage():
