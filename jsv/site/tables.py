@@ -152,7 +152,7 @@ def _cell(app: Sphinx, fromdoc: str, record: ClaimRecord | None, why_missing: st
     cell += link
     cell += nodes.Text(f" on {component} {record.versions.get(component, '?')}: ")
     if record.status == "skipped":
-        seen = record.fix.reason
+        seen = record.negative_control_reason
     elif record.config_warnings:
         seen = f"the fix's setting draws a warning: {record.config_warnings[0]}"
     elif record.status == "failed" and record.hardened.check_passed:

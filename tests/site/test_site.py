@@ -230,3 +230,27 @@ def test_the_matrix_page_shows_each_single_user_hub_and_advisory_claim_in_both_c
     for record in ledger["claims"] + ledger["matrix"]:  # each cell links to the record's card
         if record["area"] in {"SU", "HUB", "ADV"}:
             assert f'href="../{record["page"]}"' in html, (record["id"], record["column"])
+
+
+def test_the_debian_hub_column_stops_where_the_matrix_page_says_and_nowhere_else_unexplained(ledger):
+    """docs/matrix.md names why hub pages stop on Debian's JupyterHub 5.2.1; this is the run saying so."""
+    column = {r["id"]: r for r in ledger["matrix"] if r["column"] == "debian-trixie"}
+    hub = [
+        r
+        for r in ledger["claims"]
+        if r["area"] == "HUB" or r["page"].startswith("runbooks/advisories/jupyterhub")
+    ]
+    assert {r["id"] for r in hub} <= set(column)
+    explained = (
+        "Missing Authority Key Identifier",
+        "'shared-password' could not be imported",
+        "should not read user site-packages",
+        "No module named",
+        "could not be imported",
+    )
+    for record in (column[r["id"]] for r in hub):
+        if record["status"] == "skipped":
+            assert any(why in record["negative_control_reason"] for why in explained), record["id"]
+    assert "Missing Authority Key Identifier" in column["HUB-03"]["negative_control_reason"]
+    assert "'shared-password' could not be imported" in column["ADV-05"]["negative_control_reason"]
+    assert "should not read user site-packages" in column["HUB-19"]["negative_control_reason"]
