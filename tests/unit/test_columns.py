@@ -4,16 +4,33 @@ from pathlib import Path
 
 import pytest
 
-from jsv.claims import Registry, verify
+from jsv.claims import Observation, Registry, verify
 from jsv.claims.expect import equals
 from jsv.claims.model import Claim, Fix
 from jsv.columns import COLUMN_ENV, current_column, environment_in_column
 from jsv.errors import ClaimFailed, ConfigurationError
 from jsv.ledger import build_ledger, validate_record
 from jsv.matrix import not_reached
-from tests.unit.test_verify import FakeTarget, observe
 
 PIN = Fix("pip", "requirements.txt", "jupyter_server==2.21.1")
+
+
+class FakeTarget:
+    """A side that observes ``value``; ``applied``: built from the pin (the pinned image)."""
+
+    def __init__(self, variant: str, value: int, applied: bool = True) -> None:
+        self.variant, self.value = variant, value
+        self.applied_fixes = {"ADV-99": PIN.code} if applied else {}
+
+    def describe(self) -> str:
+        return f"config of {self.variant}"
+
+    def versions(self) -> dict[str, str]:
+        return {"jupyter_server": "2.15.0"}
+
+
+def observe(target: FakeTarget) -> Observation:
+    return Observation(target.value, f"$ probe\n{target.value}")
 
 
 def test_the_column_is_pinned_unless_named_and_an_unknown_one_is_one_clear_line():
