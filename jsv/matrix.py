@@ -21,7 +21,7 @@ from jsv.claims.check import Observation
 from jsv.claims.display import show_record
 from jsv.claims.model import Claim
 from jsv.claims.record import ClaimRecord
-from jsv.claims.registry import registry_here
+from jsv.claims.registry import Registry, registry_here
 from jsv.claims.verify import RECORD_FAILURES_ENV, ClaimResult, SideResult
 from jsv.columns import COLUMN_ENV, current_column
 from jsv.page_runner import run_page
@@ -54,16 +54,25 @@ def not_reached(claim: Claim, column: str, reason: str) -> ClaimRecord:
     ).record()
 
 
+def _docname(registry: Registry, page: str) -> str:
+    return Path(page).resolve().relative_to(registry.root).with_suffix("").as_posix()
+
+
+def claim_ids(pages: list[str], registry: Registry | None = None) -> list[str]:
+    """The ids of every claim of runbook ``pages`` (paths relative to the calling page), sorted."""
+    registry = registry or registry_here()
+    return sorted(claim.id for page in pages for claim in registry.for_page(_docname(registry, page)))
+
+
 def run_in_column(column: str, pages: list[str], show: bool = True) -> list[ClaimRecord]:
     """Execute runbook ``pages`` (paths relative to the calling page) in ``column``; one record per claim."""
     registry = registry_here()
     records: list[ClaimRecord] = []
     with _column(column):
         for page in pages:
-            path = Path(page).resolve()
             extend_cell_limit(PAGE_LIMIT_SECONDS)
-            run = run_page(path)
-            docname = path.relative_to(registry.root).with_suffix("").as_posix()
+            run = run_page(Path(page).resolve())
+            docname = _docname(registry, page)
             reached = {record.id for record in run.records}
             stopped = f"the page stopped in {column}: {run.error}" if run.error else "the page never ran it"
             page_records = run.records + [

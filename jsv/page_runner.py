@@ -73,7 +73,8 @@ def summary(run: PageRun) -> str:
     lines = [f"{run.page}: {len(run.records)} claim(s) in {run.seconds:.0f} s"]
     for record in run.records:
         fix = "fix applied" if record.fix.applied else f"fix not applied ({record.fix.reason})"
-        lines.append(f"  {record.id} {record.status} · control {record.negative_control} · {fix}")
+        where = "" if record.column == "pinned" else f" in {record.column}"
+        lines.append(f"  {record.id}{where} {record.status} · control {record.negative_control} · {fix}")
         if record.status == "failed":
             lines.append(f"    {record.evidence}")
     if run.error:

@@ -1,9 +1,13 @@
 """What the attacks of past JupyterHub advisories achieve (claims ADV-05..ADV-08).
 
-Used by ``runbooks/advisories/jupyterhub.md``.  Both hubs of the page use the
-shared-password authenticator with ``alice`` as the only admin and a limit on
-the lifetime of API tokens (:func:`hub_setup`); the passwords reach the hub
-through its environment, never its configuration file.
+Used by ``runbooks/advisories/jupyterhub.md``.  Its first pair of hubs is
+reached through the REST API only (the null authenticator), with a limit on
+the lifetime of API tokens and a ``minter`` service (:func:`api_setup`,
+ADV-06..ADV-10); its second pair uses the
+shared-password authenticator with ``alice`` as the only admin
+(:func:`shared_password_setup`, ADV-05), whose passwords reach the hub
+through its environment, never its configuration file.  Apart, so that a
+release without that authenticator (Debian's 5.2.1) still runs the others.
 """
 
 from __future__ import annotations
@@ -42,24 +46,34 @@ def minter_token(hub: JupyterHub) -> str:
 _MINTER_TOKENS: dict[str, str] = {}
 
 
-def hub_setup(hub: JupyterHub, passwords: tuple[str, str]) -> JupyterHub:
-    """The advisories' settings: shared passwords (user, admin), one admin, a token lifetime limit.
+def api_setup(hub: JupyterHub) -> JupyterHub:
+    """ADV-06..ADV-10: API only, a token lifetime limit, and a service ``minter`` with :data:`MINTER_SCOPES`.
 
-    And a service ``minter`` whose role holds only :data:`MINTER_SCOPES` (ADV-10).
+    Not PAM, the hub's default: a local authenticator refuses through the API every name without a
+    system account (``LocalAuthenticator.add_user``), so ADV-07's names never reach the name check.
     """
-    user_password, admin_password = passwords
     return (
         hub.with_service("{'name': 'minter', 'api_token': os.environ['JSV_MINTER_TOKEN']}")
         .with_role("minter", MINTER_SCOPES, services=["minter"])
         .with_env("JSV_MINTER_TOKEN", minter_token(hub))
-        .with_env("JSV_USER_PASSWORD", user_password)
+        .with_config(
+            "c.JupyterHub.authenticator_class = 'null'",
+            f"c.JupyterHub.token_expires_in_max_seconds = {TOKEN_MAX_SECONDS}",
+        )
+    )
+
+
+def shared_password_setup(hub: JupyterHub, passwords: tuple[str, str]) -> JupyterHub:
+    """ADV-05's settings: the shared-password authenticator (user, admin passwords) and one admin."""
+    user_password, admin_password = passwords
+    return (
+        hub.with_env("JSV_USER_PASSWORD", user_password)
         .with_env("JSV_ADMIN_PASSWORD", admin_password)
         .with_config(
             "c.JupyterHub.authenticator_class = 'shared-password'",
             "c.SharedPasswordAuthenticator.user_password = os.environ['JSV_USER_PASSWORD']",
             "c.SharedPasswordAuthenticator.admin_password = os.environ['JSV_ADMIN_PASSWORD']",
             f"c.Authenticator.admin_users = {{'{ADMIN}'}}",
-            f"c.JupyterHub.token_expires_in_max_seconds = {TOKEN_MAX_SECONDS}",
         )
     )
 

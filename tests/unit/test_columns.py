@@ -1,5 +1,6 @@
 """Matrix columns: which image serves an environment in a column, and what a column's record says."""
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from jsv.claims.model import Claim, Fix
 from jsv.columns import COLUMN_ENV, current_column, environment_in_column
 from jsv.errors import ClaimFailed, ConfigurationError
 from jsv.ledger import build_ledger, validate_record
-from jsv.matrix import not_reached
+from jsv.matrix import claim_ids, not_reached
 
 PIN = Fix("pip", "requirements.txt", "jupyter_server==2.21.1")
 
@@ -109,3 +110,14 @@ def test_a_column_image_is_built_on_its_environment_folder_not_a_copy_of_it():
         "Dockerfile",
         "overlay.yaml",
     ]
+
+
+def test_a_matrix_page_names_the_claims_of_the_pages_it_re_runs_relative_to_itself(tmp_path, monkeypatch):
+    claim = advisory().claim("ADV-99")
+    pages = {"ADV-99": "runbooks/advisories/x", "ADV-98": "runbooks/advisories/x", "SU-99": "runbooks/su/y"}
+    registry = Registry(tmp_path, {i: dataclasses.replace(claim, id=i) for i in pages}, pages)
+    (tmp_path / "runbooks" / "matrix").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "runbooks" / "matrix")
+    assert claim_ids(["../advisories/x.md"], registry) == ["ADV-98", "ADV-99"]
+    assert claim_ids(["../su/y.md", "../advisories/x.md"], registry) == ["ADV-98", "ADV-99", "SU-99"]
+    assert claim_ids(["../su/none.md"], registry) == []
