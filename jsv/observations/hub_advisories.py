@@ -1,13 +1,14 @@
-"""What the attacks of past JupyterHub advisories achieve (claims ADV-05..ADV-08).
+"""What the attacks of past JupyterHub advisories achieve (claims ADV-05..ADV-08, ADV-10).
 
-Used by ``runbooks/advisories/jupyterhub.md``.  Its first pair of hubs is
-reached through the REST API only (the null authenticator), with a limit on
-the lifetime of API tokens and a ``minter`` service (:func:`api_setup`,
-ADV-06..ADV-10); its second pair uses the
-shared-password authenticator with ``alice`` as the only admin
-(:func:`shared_password_setup`, ADV-05), whose passwords reach the hub
-through its environment, never its configuration file.  Apart, so that a
-release without that authenticator (Debian's 5.2.1) still runs the others.
+Used by ``runbooks/advisories/jupyterhub.md``, which starts two pairs of hubs
+(6.1.1 and 6.0.1).  The first pair is reached through the REST API only (the
+null authenticator), with a limit on the lifetime of API tokens and a
+``minter`` service (:func:`api_setup`: ADV-06, ADV-07, ADV-08, ADV-10).  The
+second uses the shared-password authenticator with ``alice`` as the only
+admin (:func:`shared_password_setup`: ADV-05); its passwords reach the hub
+through its environment, never its configuration file.  The pairs are apart
+so that a release without that authenticator (Debian's 5.2.1) still runs the
+first pair's claims.
 """
 
 from __future__ import annotations

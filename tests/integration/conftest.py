@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -35,6 +36,15 @@ def lab():
 @pytest.fixture
 def client(lab):
     return lab.start(NetClient())
+
+
+def default_sigint() -> None:
+    """Ctrl-C as in a terminal, for a build the test interrupts (``preexec_fn``).
+
+    A shell starts a background job with SIGINT ignored (POSIX), every process below it inherits that,
+    and Python keeps an inherited SIG_IGN: under ``./.ci/run &`` the build would ignore the test's SIGINT.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def site_command(name: str, builddir: Path) -> list[str]:

@@ -17,7 +17,7 @@ from jsv.errors import ImageBuildFailed
 from jsv.images import build
 from jsv.redaction import recorded_labelled_secrets
 
-from .conftest import FIXTURES, run_id_of, site_command
+from .conftest import FIXTURES, default_sigint, run_id_of, site_command
 
 
 def test_passing_run_leaves_nothing(run_site):
@@ -39,6 +39,7 @@ def test_interrupted_build_leaves_nothing(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        preexec_fn=default_sigint,
     )
     first = process.stdout.readline()
     while first and not first.startswith("run "):
@@ -192,6 +193,7 @@ def test_interrupted_concurrent_execution_leaves_nothing(tmp_path):
         stderr=subprocess.STDOUT,
         text=True,
         env={**os.environ, "JSV_JOBS": "2", "JSV_FIXTURE_HOLD": "300"},
+        preexec_fn=default_sigint,
     )
     first = process.stdout.readline()
     while first and not first.startswith("run "):
