@@ -43,22 +43,30 @@ def build_images(names: list[str] | None = None) -> dict[str, str]:
 
 
 def build_images_with_states(names: list[str] | None = None) -> dict[str, tuple[str, str]]:
-    from concurrent.futures import ThreadPoolExecutor
-
     from jsv.images import ensure_base_image
     from jsv.images.build import environment_names
+    from jsv.images.schedule import build_in_order, image_jobs_from_env
 
     started = time.monotonic()
+    try:
+        workers = image_jobs_from_env()
+    except ValueError as error:
+        raise JsvError(str(error)) from None
     ensure_base_image()
     names = environment_names() if names is None else names
-    with ThreadPoolExecutor(max_workers=len(names) or 1) as pool:
-        states = dict(zip(names, pool.map(_ensure_image_reporting, names), strict=True))
+    states = build_in_order(names, _ensure_image_reporting, workers)
     built = sum(1 for _tag, state in states.values() if state == "built")
-    print(
-        f"images: {built} built, {len(states) - built} cached in {time.monotonic() - started:.0f} s",
-        flush=True,
+    say(
+        f"images: {built} built, {len(states) - built} cached in {time.monotonic() - started:.0f} s "
+        f"({workers} at a time)"
     )
     return states
+
+
+def say(line: str) -> None:
+    """Print one whole line (builds report from several threads: one write each, never interleaved)."""
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
 
 
 def _ensure_image_reporting(name: str) -> tuple[str, str]:
@@ -68,12 +76,12 @@ def _ensure_image_reporting(name: str) -> tuple[str, str]:
 
     tag = image_tag(name, ensure_base_image())
     if client().images.list(name=tag):
-        print(f"image {name}: cached ({tag})", flush=True)
+        say(f"image {name}: cached ({tag})")
         return tag, "cached"
-    print(f"image {name}: building {tag}", flush=True)
+    say(f"image {name}: building {tag}")
     started = time.monotonic()
     tag = ensure_image(name)
-    print(f"image {name}: built in {time.monotonic() - started:.0f} s ({tag})", flush=True)
+    say(f"image {name}: built in {time.monotonic() - started:.0f} s ({tag})")
     return tag, "built"
 
 
