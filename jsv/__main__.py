@@ -45,7 +45,7 @@ def build_images(names: list[str] | None = None) -> dict[str, str]:
 def build_images_with_states(names: list[str] | None = None) -> dict[str, tuple[str, str]]:
     from jsv.images import ensure_base_image
     from jsv.images.build import environment_names
-    from jsv.images.schedule import build_in_order, image_jobs_from_env
+    from jsv.images.schedule import build_in_order, build_order, image_jobs_from_env
 
     started = time.monotonic()
     try:
@@ -54,7 +54,7 @@ def build_images_with_states(names: list[str] | None = None) -> dict[str, tuple[
         raise JsvError(str(error)) from None
     ensure_base_image()
     names = environment_names() if names is None else names
-    states = build_in_order(names, _ensure_image_reporting, workers)
+    states = build_in_order(build_order(names), _ensure_image_reporting, workers)
     built = sum(1 for _tag, state in states.values() if state == "built")
     say(
         f"images: {built} built, {len(states) - built} cached in {time.monotonic() - started:.0f} s "

@@ -1,10 +1,16 @@
 """Build several environment images at once, each sibling only after the image whose layers it reuses.
 
-A sibling (``sibling.yaml``) is built from its parent's Dockerfile, so every
-layer before the download stage's ``requirements.txt`` is the same instruction
-on the same parent layer: built after the parent, the classic builder takes
-them from its cache instead of running them a second time (its final stage's
-``apt-get install`` above all). Built at the same moment, both would run them.
+Two kinds of layer are the same in several images, and the builder's cache
+serves the second build only if the first has finished that layer:
+
+* every Python image's download stage starts with the same ``apt-get install
+  python3 python3-venv`` instruction: :func:`build_order` starts one Python
+  image first and the images without Python next, so by the time the other
+  Python images start, that layer is usually in the cache;
+* a sibling (``sibling.yaml``) is built from its parent's Dockerfile, so every
+  layer before the download stage's ``requirements.txt`` is the same
+  instruction on the same parent layer, and so is its final stage's ``apt-get
+  install``: it starts only after its parent has finished.
 
 The number of builds at once is ``JSV_IMAGE_JOBS`` (default
 :data:`DEFAULT_IMAGE_JOBS`): every build unpacks packages and compiles
@@ -41,6 +47,18 @@ def layer_parent(name: str) -> str | None:
     """The environment whose image layers ``name``'s build reuses (a sibling's ``of``), or None."""
     sibling = sibling_of(CONTAINERS_DIR / name)
     return sibling.of if sibling else None
+
+
+def has_download_stage(name: str) -> bool:
+    """Whether ``name``'s image is built from a Dockerfile with the Python download stage (``AS fetch``)."""
+    sibling = sibling_of(CONTAINERS_DIR / name)  # built from its parent's Dockerfile; an overlay has its own
+    return " AS fetch" in (CONTAINERS_DIR / (sibling.of if sibling else name) / "Dockerfile").read_text()
+
+
+def build_order(names: list[str], python: Callable[[str], bool] = has_download_stage) -> list[str]:
+    """``names`` with one Python image first, then those without Python, then the other Python images."""
+    with_python = [name for name in names if python(name)]
+    return with_python[:1] + [name for name in names if not python(name)] + with_python[1:]
 
 
 def build_in_order(

@@ -66,3 +66,16 @@ def test_image_jobs_from_env():
     for bad in ("0", "two", "-1"):
         with pytest.raises(ValueError, match="JSV_IMAGE_JOBS"):
             image_jobs_from_env({"JSV_IMAGE_JOBS": bad})
+
+
+def test_one_python_image_goes_first_then_those_without_python():
+    from jsv.images.build import environment_names
+    from jsv.images.schedule import build_order, has_download_stage
+
+    order = build_order(environment_names())
+    assert sorted(order) == environment_names()
+    python = [name for name in order if has_download_stage(name)]
+    without = [name for name in order if not has_download_stage(name)]
+    assert {"single-user", "hub", "single-user-adv"} <= set(python)
+    assert {"ldap", "net-client", "single-user-debian", "hub-debian"} <= set(without)
+    assert order == python[:1] + without + python[1:]

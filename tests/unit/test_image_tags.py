@@ -97,3 +97,33 @@ def test_a_sibling_pin_of_a_package_the_parent_lacks_is_one_clear_error(tmp_path
     monkeypatch.setattr(build, "CONTAINERS_DIR", tmp_path)
     with pytest.raises(ImageBuildFailed, match=r"qux is not pinned in containers/app/requirements.txt"):
         build.requirements_of("app-old")
+
+
+def _stages(dockerfile: Path) -> list[list[str]]:
+    """The instructions of each stage (continuation lines folded, comments dropped)."""
+    text = dockerfile.read_text().replace("\\\n", " ")
+    stages: list[list[str]] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("FROM "):
+            stages.append([])
+        if stages:
+            stages[-1].append(line)
+    return stages
+
+
+@pytest.mark.parametrize(
+    "dockerfile", sorted(build.CONTAINERS_DIR.glob("*/Dockerfile")), ids=lambda p: p.parent.name
+)
+def test_every_stage_labels_itself_first_and_metadata_precedes_the_large_layers(dockerfile: Path):
+    """`jsv clean` finds images by the project label, which the build no longer adds (each API label is
+    one more commit of the whole image); EXPOSE/ENTRYPOINT/CMD after a RUN would cost such a commit each."""
+    for stage in _stages(dockerfile):
+        assert stage[1] == "LABEL org.jsv.project=jupyter-security-verified", f"{dockerfile}: {stage[0]}"
+        first_layer = next(i for i, line in enumerate(stage) if line.startswith(("RUN ", "COPY ")))
+        late = [
+            line for line in stage[first_layer:] if line.split(" ", 1)[0] in {"EXPOSE", "ENTRYPOINT", "CMD"}
+        ]
+        assert not late, f"{dockerfile}: move {late} before the first RUN/COPY"
