@@ -15,21 +15,43 @@ from jsv.claims.display import CLAIM_MIME
 STATUSES = ("verified", "failed", "static", "skipped")
 
 
+PINNED = "pinned"
+
+
 def claim_statuses(notebook: nbformat.NotebookNode) -> Counter[str]:
-    """How many claim records of each status the executed notebook published."""
+    """How many claim records of each status the executed notebook published.
+
+    A pinned record counts under its status (``verified``); a matrix column's under
+    ``<column>/<status>`` (``debian-trixie/failed``), since there a failure is a finding
+    for that column's readers, not a failed build.
+    """
     counts: Counter[str] = Counter()
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
             record = output.get("data", {}).get(CLAIM_MIME)
             if isinstance(record, dict):
-                counts[str(record.get("status", "unknown"))] += 1
+                status, column = str(record.get("status", "unknown")), str(record.get("column") or PINNED)
+                counts[status if column == PINNED else f"{column}/{status}"] += 1
     return counts
 
 
+def _statuses_text(counts: dict[str, int]) -> str:
+    shown = [f"{counts[s]} {s}" for s in STATUSES if counts.get(s)]
+    return ", ".join(shown + [f"{n} {s}" for s, n in sorted(counts.items()) if s not in STATUSES])
+
+
 def claims_text(counts: Counter[str]) -> str:
-    shown = [f"{counts[s]} {s}" for s in STATUSES if counts[s]]
-    shown += [f"{n} {s}" for s, n in sorted(counts.items()) if s not in STATUSES]
-    return ", ".join(shown) or "no claims"
+    """``92 verified, 1 skipped; debian-trixie column: 46 verified, 11 failed (findings)``."""
+    columns: dict[str, dict[str, int]] = {}
+    for key, n in counts.items():
+        column, _, status = key.rpartition("/")
+        if n:
+            columns.setdefault(column or PINNED, {})[status] = n
+    parts = [_statuses_text(columns.pop(PINNED))] if PINNED in columns else []
+    for column, statuses in sorted(columns.items()):
+        text = _statuses_text(statuses).replace(" failed", " failed (findings)")
+        parts.append(f"{column} column: {text}")
+    return "; ".join(parts) or "no claims"
 
 
 @dataclass

@@ -13,7 +13,7 @@ import pytest
 from jsv.claims.display import CLAIM_MIME
 from jsv.execution.plan import DEFAULT_JOBS, PageJob, jobs_from_env, runbook_jobs
 from jsv.execution.pool import execute_pages
-from jsv.execution.progress import PageOutcome, claim_statuses, summary_table
+from jsv.execution.progress import PageOutcome, claim_statuses, claims_text, summary_table
 
 
 def test_jobs_default_and_explicit():
@@ -107,3 +107,16 @@ def test_pool_runs_pages_at_once_stores_successes_and_reuses_them(tmp_path):
     assert again["runbooks/a"].state == again["runbooks/b"].state == "cached"
     assert again["runbooks/c"].state == "failed"  # a failure is never stored
     assert not list(Path(tmp_path).glob("jsv-exec-*"))
+
+
+def test_a_matrix_columns_records_count_apart_and_its_failures_read_as_findings():
+    notebook = _notebook("a")
+    notebook.cells[0].outputs = [
+        nbformat.v4.new_output("display_data", data={CLAIM_MIME: {"status": s, "column": c}})
+        for s, c in [("verified", "pinned"), ("verified", "debian-trixie"), ("failed", "debian-trixie")]
+    ]
+    counts = claim_statuses(notebook)
+    assert counts == Counter({"verified": 1, "debian-trixie/verified": 1, "debian-trixie/failed": 1})
+    assert claims_text(counts) == "1 verified; debian-trixie column: 1 verified, 1 failed (findings)"
+    assert claims_text(Counter({"debian-trixie/skipped": 2})) == "debian-trixie column: 2 skipped"
+    assert claims_text(Counter()) == "no claims"
