@@ -35,9 +35,9 @@ def claim_statuses(notebook: nbformat.NotebookNode) -> Counter[str]:
     return counts
 
 
-def _statuses_text(counts: dict[str, int]) -> str:
-    shown = [f"{counts[s]} {s}" for s in STATUSES if counts.get(s)]
-    return ", ".join(shown + [f"{n} {s}" for s, n in sorted(counts.items()) if s not in STATUSES])
+def _statuses_text(counts: dict[str, int], findings: bool = False) -> str:
+    ordered = [s for s in STATUSES if counts.get(s)] + sorted(s for s in counts if s not in STATUSES)
+    return ", ".join(f"{counts[s]} {s}{' (findings)' if findings and s == 'failed' else ''}" for s in ordered)
 
 
 def claims_text(counts: Counter[str]) -> str:
@@ -49,8 +49,7 @@ def claims_text(counts: Counter[str]) -> str:
             columns.setdefault(column or PINNED, {})[status] = n
     parts = [_statuses_text(columns.pop(PINNED))] if PINNED in columns else []
     for column, statuses in sorted(columns.items()):
-        text = _statuses_text(statuses).replace(" failed", " failed (findings)")
-        parts.append(f"{column} column: {text}")
+        parts.append(f"{column} column: {_statuses_text(statuses, findings=True)}")
     return "; ".join(parts) or "no claims"
 
 
