@@ -52,7 +52,7 @@ def build_images_with_states(names: list[str] | None = None) -> dict[str, tuple[
         workers = image_jobs_from_env()
     except ValueError as error:
         raise JsvError(str(error)) from None
-    ensure_base_image()
+    ensure_base_image(report=say)
     names = environment_names() if names is None else names
     states = build_in_order(build_order(names), _ensure_image_reporting, workers)
     built = sum(1 for _tag, state in states.values() if state == "built")

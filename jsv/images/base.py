@@ -17,6 +17,8 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
+from collections.abc import Callable
 
 import docker.errors
 
@@ -38,19 +40,29 @@ def base_source() -> str:
     return source
 
 
-def ensure_base_image() -> str:
-    """Return the id of ``jsv/base:trixie``, pulling or bootstrapping it if absent."""
+def _quiet(_line: str) -> None:
+    pass
+
+
+def ensure_base_image(report: Callable[[str], None] = _quiet) -> str:
+    """Return the id of ``jsv/base:trixie``, pulling or bootstrapping it if absent.
+
+    ``report`` gets a line when the base has to be obtained and one when it is ready (with seconds).
+    """
     engine = client()
     try:
         return engine.images.get(BASE_IMAGE).id
     except docker.errors.ImageNotFound:
         pass
     source = base_source()
+    started = time.monotonic()
     pull_error = ""
     if source in {"auto", "pull"}:
+        report(f"base {BASE_IMAGE}: pulling {':'.join(UPSTREAM_IMAGE)} ({SOURCE_ENV}={source})")
         try:
             image = engine.images.pull(*UPSTREAM_IMAGE)
             image.tag(BASE_IMAGE)
+            report(f"base {BASE_IMAGE}: pulled in {time.monotonic() - started:.0f} s")
             return image.id
         except docker.errors.APIError as exc:
             pull_error = str(exc).splitlines()[0][:160]
@@ -59,7 +71,10 @@ def ensure_base_image() -> str:
                     f"pulling {':'.join(UPSTREAM_IMAGE)} failed ({pull_error}); "
                     f"check the registry, or set {SOURCE_ENV}=bootstrap to build the base locally"
                 ) from None
-    return _bootstrap(pull_error)
+    report(f"base {BASE_IMAGE}: bootstrapping Debian {SUITE} from its archive (no registry image)")
+    image_id = _bootstrap(pull_error)
+    report(f"base {BASE_IMAGE}: bootstrapped in {time.monotonic() - started:.0f} s")
+    return image_id
 
 
 def _bootstrap(pull_error: str) -> str:
