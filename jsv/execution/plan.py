@@ -8,7 +8,8 @@ from pathlib import Path
 
 import nbformat
 
-from jsv.site.cache_key import RUNBOOK_PREFIX, inject_key, is_runbook, runbook_key
+from jsv.claims.registry import Registry, load_registry
+from jsv.site.cache_key import RUNBOOK_PREFIX, depends_of, inject_key, is_runbook, runbook_key
 
 JOBS_ENV = "JSV_JOBS"
 DEFAULT_JOBS = 2
@@ -22,6 +23,7 @@ class PageJob:
     docname: str  # runbooks/<area>/<page>, as Sphinx names it
     path: Path
     notebook: nbformat.NotebookNode  # the notebook Sphinx will read, cache-key cell included
+    expected_records: int = 0  # orders the pages no earlier run has timed (:func:`expected_records`)
 
 
 def jobs_from_env(environ: dict[str, str] | None = None) -> int:
@@ -43,9 +45,28 @@ def read_notebook(text: str, path: Path) -> nbformat.NotebookNode:
     return read_myst_markdown_notebook(text, path=str(path))
 
 
+def expected_records(registry: Registry, path: Path, text: str) -> int:
+    """How many claim records the page will publish: its own claims and those of the runbook pages its
+    ``jsv: depends`` names (a matrix page re-runs them).  The page time of a fresh clone is unknown;
+    this count orders such pages, longest first, well enough (a page's time grows with its claims)."""
+    pages = {path.resolve()} | {
+        found.resolve()
+        for pattern in depends_of(text)
+        for found in path.parent.glob(pattern)
+        if found.suffix == ".md"
+    }
+    docnames = {
+        p.relative_to(registry.root).with_suffix("").as_posix()
+        for p in pages
+        if p.is_relative_to(registry.root)
+    }
+    return sum(len(registry.for_page(docname)) for docname in docnames)
+
+
 def runbook_jobs(source: Path) -> list[PageJob]:
     """Every runbook page under ``source/runbooks`` with the key cell :mod:`jsv.site.cache_key` injects."""
     found = []
+    registry = load_registry(source)
     for path in sorted((source / RUNBOOK_PREFIX).rglob("*.md")):
         docname = path.relative_to(source).with_suffix("").as_posix()
         if any(part.startswith((".", "_")) for part in path.relative_to(source).parts):
@@ -54,5 +75,6 @@ def runbook_jobs(source: Path) -> list[PageJob]:
         if not is_runbook(docname, text):
             continue
         keyed = inject_key(text, runbook_key(text, path))
-        found.append(PageJob(docname, path, read_notebook(keyed, path)))
+        expected = expected_records(registry, path, text)
+        found.append(PageJob(docname, path, read_notebook(keyed, path), expected))
     return found

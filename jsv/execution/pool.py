@@ -91,6 +91,16 @@ def recorded_seconds(cache: object) -> dict[str, float]:
     return {uri: seconds for uri, (_created, seconds) in found.items()}
 
 
+def order_key(times: dict[str, float]) -> Callable[[PageJob], tuple[int, float]]:
+    """Longest first: pages no run has timed (by their expected claim records), then by recorded time."""
+
+    def key(job: PageJob) -> tuple[int, float]:
+        seconds = times.get(str(job.path))
+        return (0, -job.expected_records) if seconds is None else (1, -seconds)
+
+    return key
+
+
 def execute_pages(
     jobs: list[PageJob],
     cache_path: Path,
@@ -120,8 +130,7 @@ def execute_pages(
         else:
             outcomes.append(found)
             emit(found.line())
-    times = recorded_seconds(cache)
-    todo.sort(key=lambda job: -times.get(str(job.path), float("inf")))  # longest (or unknown) first
+    todo.sort(key=order_key(recorded_seconds(cache)))
     live = _Workers()
     with tempfile.TemporaryDirectory(prefix="jsv-exec-") as scratch:
 

@@ -51,12 +51,17 @@ def images_of(source: str) -> list[str]:
     return list(_meta(source).get("images", []))
 
 
+def depends_of(source: str) -> list[str]:
+    """The globs of the page's ``jsv: depends:`` (relative to the page)."""
+    return list(_meta(source).get("depends", []))
+
+
 def claims_digest(page: Path, source: str) -> str:
     """sha256 of the page's claims file (``<page>.claims.yaml``) and of the files its front matter
     lists under ``jsv: depends:`` (globs relative to the page, e.g. ``../single-user/*.claims.yaml``
     for a page that assembles other pages' fixes); "" when there are none."""
     files = [page.with_name(page.stem + ".claims.yaml")]
-    for pattern in _meta(source).get("depends", []):
+    for pattern in depends_of(source):
         files += sorted(page.parent.glob(pattern))
     digest = hashlib.sha256()
     for file in (f for f in files if f.is_file()):

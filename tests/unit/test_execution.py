@@ -120,3 +120,41 @@ def test_a_matrix_columns_records_count_apart_and_its_failures_read_as_findings(
     assert claims_text(counts) == "1 verified; debian-trixie column: 1 verified, 1 failed (findings)"
     assert claims_text(Counter({"debian-trixie/skipped": 2})) == "debian-trixie column: 2 skipped"
     assert claims_text(Counter()) == "no claims"
+
+
+def test_a_page_is_expected_to_publish_its_claims_and_those_of_the_pages_it_reruns(tmp_path, monkeypatch):
+    from jsv.claims.registry import Registry
+    from jsv.execution.plan import expected_records
+
+    registry = Registry(
+        tmp_path,
+        claims={f"C-{n}": object() for n in range(5)},  # type: ignore[misc]
+        pages={
+            "C-0": "runbooks/a/one",
+            "C-1": "runbooks/a/one",
+            "C-2": "runbooks/a/two",
+            "C-3": "runbooks/b/m",
+            "C-4": "runbooks/a/two",
+        },
+    )
+    for name in ("a/one", "a/two", "a/index", "b/m"):
+        (tmp_path / "runbooks" / f"{name}.md").parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "runbooks" / f"{name}.md").write_text("", encoding="utf-8")
+    matrix = tmp_path / "runbooks" / "b" / "m.md"
+    reruns = '---\njsv:\n  images: [x]\n  depends: ["../a/*.md", "../a/*.claims.yaml", "../../*.py"]\n---\n'
+    assert expected_records(registry, matrix, reruns) == 1 + 4
+    assert expected_records(registry, tmp_path / "runbooks" / "a" / "one.md", "") == 2
+
+
+def test_pages_no_run_has_timed_go_first_by_expected_records_then_the_timed_longest_first(tmp_path):
+    from jsv.execution.pool import order_key
+
+    jobs = [
+        PageJob("runbooks/timed-short", tmp_path / "ts.md", _notebook(), 9),
+        PageJob("runbooks/few", tmp_path / "few.md", _notebook(), 2),
+        PageJob("runbooks/timed-long", tmp_path / "tl.md", _notebook(), 1),
+        PageJob("runbooks/many", tmp_path / "many.md", _notebook(), 30),
+    ]
+    times = {str(tmp_path / "ts.md"): 10.0, str(tmp_path / "tl.md"): 300.0}
+    order = [job.docname for job in sorted(jobs, key=order_key(times))]
+    assert order == ["runbooks/many", "runbooks/few", "runbooks/timed-long", "runbooks/timed-short"]
