@@ -14,9 +14,9 @@ from jsv.site.cache_key import RUNBOOK_PREFIX, depends_of, inject_key, is_runboo
 JOBS_ENV = "JSV_JOBS"
 DEFAULT_JOBS = 4
 """Four pages at a time on the project's two-core machines.  Fresh builds of the 22 pages, the same
-machine and day: about 790 s of wall at 2 (1533 s of page time), 578 s at 4 in alphabetical order
-and 491 s at 4 longest first (1833 s of page time; the processors about 87 % busy, so more pages at
-once mostly slow each page down).  ``JSV_JOBS=1`` is the one-process path."""
+machine and day: 750-820 s of wall at 2 (1533 s of page time; its start was not timed to the
+second), 578 s at 4 in alphabetical order and 491 s at 4 longest first (1833 s of page time; the
+processors about 87 % busy, so more pages at once mostly slow each page down).  ``JSV_JOBS=1`` is the one-process path."""
 
 
 @dataclass(frozen=True)
