@@ -16,7 +16,8 @@ DEFAULT_JOBS = 4
 """Four pages at a time on the project's two-core machines.  Fresh builds of the 22 pages, the same
 machine and day: 750-820 s of wall at 2 (1533 s of page time; its start was not timed to the
 second), 578 s at 4 in alphabetical order and 491 s at 4 longest first (1833 s of page time; the
-processors about 87 % busy, so more pages at once mostly slow each page down).  ``JSV_JOBS=1`` is the one-process path."""
+processors about 87 % busy, so more pages at once mostly slow each page down).
+``JSV_JOBS=1`` is the one-process path."""
 
 
 @dataclass(frozen=True)
