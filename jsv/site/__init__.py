@@ -8,7 +8,7 @@ from sphinx.application import Sphinx
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    from jsv.site import cache_key, checklists, claim_render, collect, roles, surface, tables
+    from jsv.site import cache_key, checklists, claim_render, collect, ledger_docs, roles, surface, tables
 
     app.add_node(
         claim_render.evidence_details,
@@ -16,6 +16,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         text=(lambda self, node: None, lambda self, node: None),
     )
     cache_key.setup(app)
+    ledger_docs.setup(app)
     collect.setup(app)
     roles.setup(app)
     checklists.setup(app)

@@ -21,6 +21,7 @@ from jsv.claims.checklist import ASSEMBLED_FILES, assembled_config, claims_of
 from jsv.claims.model import AREAS, Claim
 from jsv.site.claim_render import _literal
 from jsv.site.collect import registry
+from jsv.site.ledger_docs import mark_ledger_fed
 from jsv.site.roles import claim_ref
 
 
@@ -28,9 +29,7 @@ class Checklist(SphinxDirective):
     option_spec = {"areas": directives.unchanged_required, "assemble": directives.unchanged}  # noqa: RUF012
 
     def run(self) -> list[nodes.Node]:
-        if not hasattr(self.env, "jsv_table_docs"):
-            self.env.jsv_table_docs = set()
-        self.env.jsv_table_docs.add(self.env.docname)
+        mark_ledger_fed(self.env)
         areas = self.options["areas"].split()
         claims = claims_of(registry(self.env.app), areas)
         out: list[nodes.Node] = []

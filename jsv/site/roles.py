@@ -13,6 +13,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
 
 from jsv.site.collect import record_of, registry
+from jsv.site.ledger_docs import mark_ledger_fed
 
 logger = logging.getLogger(__name__)
 
@@ -32,9 +33,7 @@ class ClaimRole(SphinxRole):
                 location=self.get_location(),
             )
             return [nodes.literal(text=claim_id)], []
-        if not hasattr(self.env, "jsv_table_docs"):  # re-resolved on every build (see tables.py)
-            self.env.jsv_table_docs = set()
-        self.env.jsv_table_docs.add(self.env.docname)
+        mark_ledger_fed(self.env)
         return [claim_ref(claim_id=claim_id)], []
 
 

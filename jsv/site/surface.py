@@ -19,6 +19,7 @@ from sphinx.errors import ExtensionError
 from sphinx.util.docutils import SphinxDirective
 
 from jsv.site.collect import registry
+from jsv.site.ledger_docs import mark_ledger_fed
 from jsv.site.roles import claim_ref
 from jsv.surface.enumerate import enumerate_all
 from jsv.surface.model import ReviewedItem
@@ -77,9 +78,7 @@ class AttackSurfaceTable(SphinxDirective):
         items = surface(self.env.app).get(component)
         if items is None:
             raise self.error(f"jsv-attack-surface: unknown component {component!r}")
-        if not hasattr(self.env, "jsv_table_docs"):
-            self.env.jsv_table_docs = set()
-        self.env.jsv_table_docs.add(self.env.docname)  # claim refs are resolved on every build
+        mark_ledger_fed(self.env)
         headers = ["methods", "route or command", "reachable by", "input", "writes", "verdict"]
         table = nodes.table(classes=["jsv-attack-surface"])
         group = nodes.tgroup(cols=len(headers))

@@ -1,8 +1,8 @@
 """``jsv-claims-table``, ``jsv-seed-coverage`` and ``jsv-matrix``: tables computed from the ledger.
 
 Both directives leave a placeholder that is filled in ``doctree-resolved``,
-when every page's claims are known; the pages holding them are rebuilt on
-every build so they never go stale.
+when every page's claims are known; the pages holding them are read again
+whenever the records can have changed (:mod:`jsv.site.ledger_docs`).
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
 from jsv.claims.model import AREAS
 from jsv.claims.record import ClaimRecord
 from jsv.ledger import source_coverage
 from jsv.site.collect import all_records, column_records
+from jsv.site.ledger_docs import mark_ledger_fed
 
 
 class ledger_table(nodes.General, nodes.Element):
@@ -35,9 +35,7 @@ class _TableDirective(SphinxDirective):
     kind = ""
 
     def run(self) -> list[nodes.Node]:
-        if not hasattr(self.env, "jsv_table_docs"):
-            self.env.jsv_table_docs = set()
-        self.env.jsv_table_docs.add(self.env.docname)
+        mark_ledger_fed(self.env)
         return [ledger_table(kind=self.kind)]
 
 
@@ -207,16 +205,9 @@ def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         node.replace_self(table)
 
 
-def _always_outdated(
-    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
-) -> list[str]:
-    return sorted(getattr(env, "jsv_table_docs", set()) - removed)
-
-
 def setup(app: Sphinx) -> None:
     app.add_node(ledger_table)
     app.add_directive("jsv-claims-table", ClaimsTable)
     app.add_directive("jsv-seed-coverage", SeedCoverage)
     app.add_directive("jsv-matrix", VersionMatrix)
     app.connect("doctree-resolved", _resolve)
-    app.connect("env-get-outdated", _always_outdated)

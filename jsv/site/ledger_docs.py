@@ -1,0 +1,62 @@
+"""When the pages fed by the ledger are read again: only when what feeds them can have changed.
+
+Claim tables, the matrix, checklists, attack-surface tables and every ``{claim}``
+reference are filled from the claim records of the runbook pages (and from the
+registry, the package's data and its rendering code).  Such a page is read, and so
+written, again when a runbook page is read, added or removed in this build (its
+records may differ), or when a file of the ``jsv`` package changed (registry
+loading, data, rendering).  A warm build with nothing changed re-reads none of
+them (it used to re-read all 17 on every build).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+from jsv.site.cache_key import RUNBOOK_PREFIX
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def mark_ledger_fed(env: BuildEnvironment) -> None:
+    """Record that the page being read shows something taken from the claim records."""
+    if not hasattr(env, "jsv_table_docs"):
+        env.jsv_table_docs = set()
+    env.jsv_table_docs.add(env.docname)
+
+
+def _ledger_fed(env: BuildEnvironment) -> set[str]:
+    return set(getattr(env, "jsv_table_docs", set()))
+
+
+def package_digest(package: Path = _PACKAGE) -> str:
+    """sha256 of every file of the ``jsv`` package (code and data), by path."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _outdated(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    package = package_digest()
+    runbook_removed = any(name.startswith(RUNBOOK_PREFIX) for name in removed)
+    if package == getattr(env, "jsv_package_digest", None) and not runbook_removed:
+        return []
+    env.jsv_package_digest = package
+    return sorted(_ledger_fed(env) - removed)
+
+
+def _before_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    if any(name.startswith(RUNBOOK_PREFIX) for name in docnames):
+        docnames.extend(sorted(_ledger_fed(env) - set(docnames)))
+
+
+def setup(app: Sphinx) -> None:
+    app.connect("env-get-outdated", _outdated)
+    app.connect("env-before-read-docs", _before_read)
