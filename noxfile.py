@@ -32,7 +32,8 @@ def tests(session: nox.Session) -> None:
     install(session, "site,test")
     session.run("pytest", "tests/unit", *session.posargs)
     session.run("python", "-m", "jsv", "site", "--fresh")
-    session.run("pytest", "tests/site", "tests/integration", *session.posargs)
+    # the slowest tests are named at the end: where the last minutes of `make test` went
+    session.run("pytest", "tests/site", "tests/integration", "--durations=10", *session.posargs)
 
 
 @nox.session(python=PYTHON)
