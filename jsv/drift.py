@@ -23,6 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from packaging.version import InvalidVersion, Version
+
 from jsv.claims.record import ClaimRecord
 from jsv.notebook_diff import notebook_diffs
 from jsv.varying import masked
@@ -79,13 +81,25 @@ def _versions(records: Iterable[ClaimRecord]) -> dict[str, str]:
     return {component: ", ".join(sorted(versions)) for component, versions in found.items()}
 
 
+def _older(pinned: str, latest: str) -> bool:
+    """Whether the newest-releases run got an older version than the pin (pip backtracked to one)."""
+    try:
+        return Version(latest) < Version(pinned)
+    except InvalidVersion:  # Debian package versions, several versions at once, "-"
+        return False
+
+
 def _version_changes(pinned: Iterable[ClaimRecord], latest: Iterable[ClaimRecord]) -> list[Change]:
     before, after = _versions(pinned), _versions(latest)
-    return [
-        Change("*", f"version of {component}", before.get(component, "-"), after.get(component, "-"))
-        for component in sorted(before.keys() | after.keys())
-        if before.get(component) != after.get(component)
-    ]
+    changes = []
+    for component in sorted(before.keys() | after.keys()):
+        old, new = before.get(component, "-"), after.get(component, "-")
+        if old != new:
+            backwards = " (older than the pin: the newest releases conflict, pip chose an earlier one)"
+            changes.append(
+                Change("*", f"version of {component}", old, new + (backwards if _older(old, new) else ""))
+            )
+    return changes
 
 
 def report(changes: list[Change]) -> str:

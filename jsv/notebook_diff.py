@@ -3,8 +3,9 @@
 A claim's verdict can stay the same while what the page shows changes: a
 header's value, a message, a default.  :func:`regression_fixture` is
 pytest-notebook's ``NBRegressionFixture`` with this project's rules — what
-varies between runs is replaced (``diff_replace``, :mod:`jsv.varying`), and
-metadata and execution counts are ignored (``diff_ignore``) — so what is
+varies between runs is replaced (``diff_replace``, :mod:`jsv.varying`, and the
+cache-key cell), and cell ids, metadata and execution counts are ignored
+(``diff_ignore``) — so what is
 left is a readable diff of real changes.  The drift check compares the
 executed notebooks of two builds (``<builddir>/jupyter_execute``) with
 :func:`output_diff`; the tests re-execute a fixture runbook with the fixture.
@@ -21,11 +22,14 @@ from pytest_notebook.notebook import regex_replace_nb
 
 from jsv.varying import VARYING
 
-DIFF_REPLACE: tuple[tuple[str, str, str], ...] = tuple(
-    ("/cells/*/outputs", pattern, placeholder) for pattern, placeholder in VARYING
+DIFF_REPLACE: tuple[tuple[str, str, str], ...] = (
+    *(("/cells/*/outputs", pattern, placeholder) for pattern, placeholder in VARYING),
+    # the cache-key cell the site build inserts names the images and package digest: they differ by design
+    ("/cells/*/source", r"JSV_RUNBOOK_KEY = .*", "JSV_RUNBOOK_KEY = <this build's images and package>"),
 )
 DIFF_IGNORE: tuple[str, ...] = (
     "/metadata",
+    "/cells/*/id",  # MyST-NB gives every cell a new random id each time it reads a page
     "/cells/*/metadata",
     "/cells/*/execution_count",
     "/cells/*/outputs/*/execution_count",

@@ -71,3 +71,15 @@ def test_a_missing_ledger_is_one_line_and_exit_2(tmp_path, capsys):
     assert main([str(tmp_path / "none.json"), str(tmp_path / "none.json")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "build that site first" in err
+
+
+def test_a_version_older_than_the_pin_says_pip_went_back(tmp_path, capsys):
+    # seen in a real run: unpinned, pip resolved checkov 3.2.459 where the pin is 3.3.30
+    pinned = ledger(tmp_path, "pinned.json", record(versions={"checkov": "3.3.30"}))
+    latest = ledger(tmp_path, "latest.json", record(versions={"checkov": "3.2.459"}))
+    assert main([str(pinned), str(latest)]) == 0  # a version alone is reported, not a changed claim
+    out = capsys.readouterr().out
+    assert "version of checkov: 3.3.30 -> 3.2.459 (older than the pin" in out
+    newer = ledger(tmp_path, "newer.json", record(versions={"checkov": "3.4.0"}))
+    main([str(pinned), str(newer)])
+    assert "older than the pin" not in capsys.readouterr().out

@@ -41,3 +41,17 @@ def test_two_builds_executed_notebooks_are_compared_page_by_page(tmp_path):
     nbformat.write(same, published / "runbooks" / "gone.ipynb")
     assert notebook_diffs(published, rerun) == {"runbooks/gone.ipynb": f"only in {published}"}
     assert output_diff(same, moved) == ""
+
+
+def test_cell_ids_and_the_cache_key_cell_are_not_changes_but_an_output_still_is():
+    # a real drift run compared 22 pages and reported every cell id and key cell as changed (329 + 21)
+    published = nbformat.read(PUBLISHED, as_version=4)
+    published.cells.insert(0, nbformat.v4.new_code_cell('JSV_RUNBOOK_KEY = {"images": {"hub": "jsv/hub:1"}}'))
+    rerun = nbformat.read(PUBLISHED, as_version=4)
+    rerun.cells.insert(
+        0, nbformat.v4.new_code_cell('JSV_RUNBOOK_KEY = {"images": {"hub": "jsv/hub:latest-2"}}')
+    )
+    assert published.cells[0].id != rerun.cells[0].id
+    assert output_diff(published, rerun) == ""
+    rerun.cells[2].outputs[0]["text"] = rerun.cells[2].outputs[0]["text"].replace("'self'", "'none'")
+    assert "frame-ancestors 'none'" in output_diff(published, rerun)
