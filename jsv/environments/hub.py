@@ -32,7 +32,7 @@ import os
 c.JupyterHub.bind_url = 'http://:{PORT}'
 c.JupyterHub.cookie_secret_file = '/srv/jupyterhub/jupyterhub_cookie_secret'
 c.JupyterHub.db_url = 'sqlite:////srv/jupyterhub/jupyterhub.sqlite'
-c.Authenticator.allowed_users = {set(USERS)!r}
+c.Authenticator.allowed_users = {{{', '.join(map(repr, sorted(USERS)))}}}
 c.Spawner.cmd = ['/opt/jupyterhub/bin/jupyterhub-singleuser']
 c.Spawner.http_timeout = 60
 """
