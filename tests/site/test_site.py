@@ -253,10 +253,10 @@ def test_the_debian_hub_column_stops_where_the_matrix_page_says_and_nowhere_else
     assert "Missing Authority Key Identifier" in column["HUB-03"]["negative_control_reason"]
     assert "'shared-password' could not be imported" in column["ADV-05"]["negative_control_reason"]
     assert "No module named 'jupyterhub_idle_culler'" in column["HUB-10"]["negative_control_reason"]
-    # what the page says ran before those stops: the proxy token and cookie secret before internal TLS,
-    # the user-site claims (Debian's system Python reads user site-packages), and the API-only advisories,
-    # which 5.2.1 fails as the vulnerable release does
-    ran = ("HUB-01", "HUB-04", "HUB-08", "HUB-19", "HUB-20", "HUB-09")
+    # what the page says ran before those stops: the proxy token, cookie secret and API address before
+    # internal TLS, the user-site claims (Debian's system Python reads user site-packages), and the
+    # API-only advisories, which 5.2.1 fails as the vulnerable release does
+    ran = ("HUB-01", "HUB-04", "HUB-02", "HUB-08", "HUB-19", "HUB-20", "HUB-09")
     assert [column[i]["status"] for i in ran] == ["verified"] * len(ran), ran
     findings = ("ADV-06", "ADV-07", "ADV-08", "ADV-10")
     assert [column[i]["status"] for i in findings] == ["failed"] * len(findings), findings
