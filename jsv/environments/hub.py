@@ -27,12 +27,13 @@ READY_MARKER = "JupyterHub is now running at"
 RUNBOOK_SCOPES = ["admin:users", "admin:servers", "admin:auth_state", "tokens", "read:hub", "list:users"]
 
 # The lab's plumbing, identical on every hub of the guide (not part of any fix).
+_ALLOWED_USERS = "{" + ", ".join(map(repr, sorted(USERS))) + "}"  # a set's repr follows the hash seed
 LAB_CONFIG = f"""\
 import os
 c.JupyterHub.bind_url = 'http://:{PORT}'
 c.JupyterHub.cookie_secret_file = '/srv/jupyterhub/jupyterhub_cookie_secret'
 c.JupyterHub.db_url = 'sqlite:////srv/jupyterhub/jupyterhub.sqlite'
-c.Authenticator.allowed_users = {{{', '.join(map(repr, sorted(USERS)))}}}
+c.Authenticator.allowed_users = {_ALLOWED_USERS}
 c.Spawner.cmd = ['/opt/jupyterhub/bin/jupyterhub-singleuser']
 c.Spawner.http_timeout = 60
 """
