@@ -5,7 +5,7 @@ from jsv.claims.expect import Expectation
 from jsv.claims.model import AREAS, Claim, Fix
 from jsv.claims.record import ClaimRecord
 from jsv.claims.registry import Registry, RegistryError, load_registry
-from jsv.claims.verify import ClaimResult, recheck, skip, verify
+from jsv.claims.verify import ClaimResult, recheck, skip, start_hardened, verify
 
 __all__ = [
     "AREAS",
@@ -21,5 +21,6 @@ __all__ = [
     "load_registry",
     "recheck",
     "skip",
+    "start_hardened",
     "verify",
 ]

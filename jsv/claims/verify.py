@@ -91,6 +91,7 @@ class ClaimResult:
     config_warnings: list[str] = field(default_factory=list)
     evidence_kind: str = "live"
     skipped: str = ""
+    control_not_run: str = ""  # why the control was not run although the claim has one
     executed_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     column: str = field(default_factory=current_column)
     """The matrix column (:mod:`jsv.columns`): ``pinned``, or the distribution whose packages ran."""
@@ -106,7 +107,7 @@ class ClaimResult:
 
     @property
     def control_reason(self) -> str:
-        return self.skipped or self.claim.no_control
+        return self.skipped or self.control_not_run or self.claim.no_control
 
     @property
     def negative_control(self) -> str:
@@ -334,6 +335,39 @@ def skip(
     if show:
         show_record(result.record())
     return result
+
+
+def start_hardened(lab: Any, environment: Any, claim_id: str, *, registry: Registry | None = None) -> Any:
+    """``lab.start(environment)``, the hardened side of ``claim_id`` built from its fix.
+
+    Where failures are recorded (a matrix column, the drift run) and the environment does not
+    start, the fix is what the release cannot run: the claim is recorded as failed, with the
+    start's error as what was observed, before the error stops the page as anywhere else.
+    """
+    started = time.monotonic()
+    try:
+        return lab.start(environment)
+    except Exception as error:
+        if failures_recorded():
+            claim = (registry or registry_here()).claim(claim_id)
+            first_line = (str(error).splitlines() or [type(error).__name__])[0]
+            side = SideResult(
+                environment.variant,
+                environment.describe(),
+                Observation(f"did not start ({type(error).__name__})", first_line),
+                passed=False,
+            )
+            result = ClaimResult(
+                claim,
+                side,
+                None,
+                versions={},
+                seconds=time.monotonic() - started,
+                fix_applied=fix_applied_to(environment, claim),
+                control_not_run="not run: the hardened side did not start with the fix",
+            )
+            show_record(result.record())
+        raise
 
 
 def recheck(

@@ -1,6 +1,7 @@
 """verify(): verified only when the hardened side passes, the control fails by showing the
 weakness, the hardened side was built from the published fix and logged no configuration warning."""
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -152,3 +153,39 @@ def test_an_embargoed_claim_publishes_values_but_no_transcript():
     assert record.hardened.observed == "403" and record.control.observed == "200"
     assert "$ probe" not in record.hardened.transcript + record.control.transcript
     assert "withheld until an upstream fix or 2027-03-01" in record.hardened.transcript
+
+
+class _LabThatCannotStart:
+    def start(self, environment):
+        raise RuntimeError("container hub exited before it was ready; last log lines: Missing Authority Key")
+
+
+def test_a_hardened_side_that_cannot_start_is_a_recorded_failure_in_a_column(monkeypatch):
+    from jsv.claims import start_hardened
+
+    shown = []
+    monkeypatch.setattr(sys.modules["jsv.claims.verify"], "show_record", shown.append)
+    monkeypatch.setenv("JSV_RECORD_FAILURES", "1")
+    with pytest.raises(RuntimeError):  # the page still stops there
+        start_hardened(_LabThatCannotStart(), FakeTarget("hardened", None), "SU-99", registry=registry())
+    [record] = shown
+    data = record.on_page("x.html#su-99").to_json()
+    assert validate_record(data) == []
+    assert (data["status"], data["negative_control"], data["fix_applied"]) == (
+        "failed",
+        "not-applicable",
+        True,
+    )
+    assert "did not start (RuntimeError)" in data["evidence"]
+    assert "Missing Authority Key" in data["hardened"]["transcript"]
+
+
+def test_where_failures_stop_the_build_a_start_error_is_only_raised(monkeypatch):
+    from jsv.claims import start_hardened
+
+    shown = []
+    monkeypatch.setattr(sys.modules["jsv.claims.verify"], "show_record", shown.append)
+    monkeypatch.delenv("JSV_RECORD_FAILURES", raising=False)
+    with pytest.raises(RuntimeError):
+        start_hardened(_LabThatCannotStart(), FakeTarget("hardened", None), "SU-99", registry=registry())
+    assert shown == []
