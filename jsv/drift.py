@@ -82,7 +82,7 @@ def _versions(records: Iterable[ClaimRecord]) -> dict[str, str]:
 
 
 def _older(pinned: str, latest: str) -> bool:
-    """Whether the newest-releases run got an older version than the pin (pip backtracked to one)."""
+    """Whether the newest-releases run got an older version than the pin."""
     try:
         return Version(latest) < Version(pinned)
     except InvalidVersion:  # Debian package versions, several versions at once, "-"
@@ -95,7 +95,7 @@ def _version_changes(pinned: Iterable[ClaimRecord], latest: Iterable[ClaimRecord
     for component in sorted(before.keys() | after.keys()):
         old, new = before.get(component, "-"), after.get(component, "-")
         if old != new:
-            backwards = " (older than the pin: the newest releases conflict, pip chose an earlier one)"
+            backwards = " (older than the pin: resolved without pins, pip chose an earlier release)"
             changes.append(
                 Change("*", f"version of {component}", old, new + (backwards if _older(old, new) else ""))
             )
