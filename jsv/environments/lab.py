@@ -77,7 +77,10 @@ class Lab:
         """Remove everything; return what is still left of this lab (should be ``[]``)."""
         self.remove_now()
         engine = client()
-        left = [c.name for c in engine.containers.list(all=True) if c.name.startswith(self.name)]
+        # other pages remove their containers meanwhile: one gone between listing and inspecting is
+        # not ours to report (the SDK raises NotFound for it unless told to ignore it)
+        listed = engine.containers.list(all=True, filters={"name": self.name}, ignore_removed=True)
+        left = [c.name for c in listed if c.name.startswith(self.name)]
         left += [n.name for n in engine.networks.list(names=[self.name])]
         return left
 

@@ -79,7 +79,7 @@ def sweep(run: str | None = None) -> dict[str, int]:
     engine = client()
     filters = project_filter(run)
     removed = {"containers": 0, "networks": 0, "volumes": 0}
-    for container in engine.containers.list(all=True, filters=filters):
+    for container in engine.containers.list(all=True, filters=filters, ignore_removed=True):
         try:
             container.remove(force=True, v=True)
             removed["containers"] += 1
@@ -104,7 +104,8 @@ def leftovers(run: str | None = None) -> list[str]:
     """Names of the project's containers, networks and volumes still present."""
     engine = client()
     filters = project_filter(run)
-    names = [f"container {c.name}" for c in engine.containers.list(all=True, filters=filters)]
+    listed = engine.containers.list(all=True, filters=filters, ignore_removed=True)
+    names = [f"container {c.name}" for c in listed]
     names += [f"network {n.name}" for n in engine.networks.list(filters=filters)]
     names += [f"volume {v.name}" for v in engine.volumes.list(filters=filters)]
     return names
