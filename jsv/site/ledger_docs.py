@@ -11,15 +11,11 @@ them (it used to re-read all 17 on every build).
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
-
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
+from jsv.site import imports
 from jsv.site.cache_key import RUNBOOK_PREFIX
-
-_PACKAGE = Path(__file__).resolve().parent.parent
 
 
 def mark_ledger_fed(env: BuildEnvironment) -> None:
@@ -33,12 +29,10 @@ def _ledger_fed(env: BuildEnvironment) -> set[str]:
     return set(getattr(env, "jsv_table_docs", set()))
 
 
-def package_digest(package: Path = _PACKAGE) -> str:
-    """sha256 of every file of the ``jsv`` package (code and data), by path."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+def package_digest() -> str:
+    """sha256 of every file of the ``jsv`` package (code and data), by path (:func:`imports.digest_of`)."""
+    files = {p for p in imports.PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    return imports.digest_of(files)
 
 
 def _outdated(

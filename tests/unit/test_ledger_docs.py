@@ -43,9 +43,10 @@ def test_a_removed_runbook_or_a_changed_package_reads_them_again() -> None:
     assert ledger_docs._outdated(None, _env(None), set(), set(), set()) == sorted(FED)  # type: ignore[arg-type]
 
 
-def test_the_package_digest_follows_every_file_of_the_package(tmp_path: Path) -> None:
+def test_the_package_digest_follows_every_file_of_the_package(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr("jsv.site.imports.PACKAGE_DIR", tmp_path)
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "catalogue.json").write_text("{}", encoding="utf-8")
-    before = ledger_docs.package_digest(tmp_path)
+    before = ledger_docs.package_digest()
     (tmp_path / "data" / "catalogue.json").write_text('{"x": 1}', encoding="utf-8")
-    assert ledger_docs.package_digest(tmp_path) != before
+    assert ledger_docs.package_digest() != before
