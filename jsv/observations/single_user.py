@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from jsv.claims import Observation
 from jsv.environments import JupyterServer, Lab, NetClient
 from jsv.errors import TargetRefused
+from jsv.polling import poll_until
 from jsv.probes import TrafficCapture
 from jsv.probes.curl_browser import browser_for
 from jsv.probes.http import Browser, Reply, Request, Target, plain_http, token_header
@@ -125,6 +126,27 @@ def started_kernel(reply: Reply, claim_id: str) -> str:
     return str(reply.json()["id"])
 
 
+KERNEL_READY_SECONDS = 90.0
+"""How long a kernel's channels handshake is asked again while no answer comes (a kernel still starting)."""
+
+
+def _kernel_handshake(browser: Browser, url: str, origin: str | None, *, with_cookies: bool = True) -> Reply:
+    """A handshake with a kernel's channels, sent again while it times out without a status line.
+
+    Jupyter Server answers an authenticated handshake only once the kernel has replied to its
+    ``kernel_info`` request; a kernel that is still starting (seconds on a loaded machine, and the
+    server's kernel model says ``starting`` until a client connects) holds the answer past the
+    probe's time limit.  A refusal (403) comes at once, before the kernel is asked anything.
+    """
+    polled = poll_until(
+        lambda: browser.websocket(url, origin, with_cookies=with_cookies),
+        lambda reply: reply.outcome != "timeout",
+        timeout=KERNEL_READY_SECONDS,
+        interval=0,
+    )
+    return polled.value
+
+
 def websocket_origins(client: NetClient | Browser, target: Target) -> Observation:
     """SU-10: kernel WebSocket handshakes riding on the login cookie, from a foreign and the same origin.
 
@@ -136,8 +158,8 @@ def websocket_origins(client: NetClient | Browser, target: Target) -> Observatio
     kernel_id = started_kernel(kernel, "SU-10")
     channels = target.url(f"/api/kernels/{kernel_id}/channels")
     login = browser.log_in(target.url(""), target.token)
-    foreign = browser.websocket(channels, EVIL)
-    same = browser.websocket(channels, target.url("").rstrip("/"))
+    foreign = _kernel_handshake(browser, channels, EVIL)
+    same = _kernel_handshake(browser, channels, target.url("").rstrip("/"))
     browser.send(Request(f"{kernels}/{kernel_id}", "DELETE", token_header(target.token)))
     return Observation(
         {"foreign origin": foreign.outcome, "same origin": same.outcome},
@@ -157,7 +179,9 @@ def anonymous_kernel_websocket(client: NetClient | Browser, target: Target) -> O
     start = Request(kernels, "POST", token_header(target.token), with_cookies=True)
     kernel = browser.send(start.header("X-XSRFToken", browser.cookie("_xsrf") or ""))
     kernel_id = started_kernel(kernel, "SU-22")
-    anonymous = browser.websocket(target.url(f"/api/kernels/{kernel_id}/channels"), None, with_cookies=False)
+    anonymous = _kernel_handshake(
+        browser, target.url(f"/api/kernels/{kernel_id}/channels"), None, with_cookies=False
+    )
     browser.send(Request(f"{kernels}/{kernel_id}", "DELETE", token_header(target.token)))
     return Observation(anonymous.outcome, kernel.transcript + "\n\n" + anonymous.transcript)
 
