@@ -60,25 +60,30 @@ def measure(case: str, extra_env: dict[str, str] | None = None) -> Figure:
     import os
 
     started_wall, started = time.time(), time.monotonic()
-    done = subprocess.run(
+    print(f"[{case}] python -m jsv site", flush=True)
+    build = subprocess.Popen(
         [sys.executable, "-m", "jsv", "site"],
         cwd=ROOT,
         env={**os.environ, **(extra_env or {})},
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
-        check=False,
     )
+    lines = []
+    for line in build.stdout or ():  # the build's own progress lines, as they come
+        lines.append(line)
+        print(f"[{case}] {line}", end="", flush=True)
+    code = build.wait()
     seconds = time.monotonic() - started
-    output = done.stdout + done.stderr
+    output = "".join(lines)
     pages = _PAGES.search(output)
     images = _IMAGES.search(output)
     run = _RUN.search(output)
-    if done.returncode != 0:
-        print(output[-3000:], file=sys.stderr)
+    print(f"[{case}] {seconds:.1f} s, exit {code}", flush=True)
     return Figure(
         case,
         round(seconds, 1),
-        done.returncode,
+        code,
         int(images.group(1)) if images else -1,
         int(pages.group(1)) if pages else -1,
         int(pages.group(2)) if pages else -1,
@@ -150,7 +155,10 @@ def main(argv: list[str] | None = None) -> int:
     cases = [c for c in args.cases.split(",") if c]
     figures: list[Figure] = []
     if args.cold:
+        removing = time.monotonic()
+        print("[cold] removing the project's images and the build cache", flush=True)
         remove_project_images()
+        print(f"[cold] removed in {time.monotonic() - removing:.0f} s", flush=True)
         figures.append(measure("cold"))
     else:
         figures.append(measure("prepare"))  # brings the cache up to date, so "warm" is warm

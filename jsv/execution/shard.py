@@ -46,11 +46,17 @@ def shard_from_env(environ: dict[str, str] | None = None) -> Shard | None:
 
 
 def recorded_times(ledger: Path) -> dict[str, float]:
-    """``{docname: seconds}`` from a ledger's ``pages`` (empty when there is no ledger)."""
+    """``{docname: seconds}`` from a ledger's ``pages`` (empty when there is no ledger).
+
+    The ledger names each page by its link (``runbooks/hub/web.html``); the shards by docname.
+    """
     if not ledger.is_file():
         return {}
     pages = json.loads(ledger.read_text(encoding="utf-8")).get("pages", {})
-    return {name: float(entry.get("execution_seconds") or 0.0) for name, entry in pages.items()}
+    return {
+        name.removesuffix(".html"): float(entry.get("execution_seconds") or 0.0)
+        for name, entry in pages.items()
+    }
 
 
 def assign(docnames: list[str], times: dict[str, float], count: int) -> list[list[str]]:

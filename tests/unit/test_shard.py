@@ -26,8 +26,8 @@ def test_assignment_is_balanced_complete_and_deterministic():
 
 def test_recorded_times_from_a_ledger(tmp_path):
     ledger = tmp_path / "claims.json"
-    ledger.write_text(json.dumps({"pages": {"runbooks/a": {"execution_seconds": 12.5}}}))
-    assert recorded_times(ledger) == {"runbooks/a": 12.5}
+    ledger.write_text(json.dumps({"pages": {"runbooks/a.html": {"execution_seconds": 12.5}}}))
+    assert recorded_times(ledger) == {"runbooks/a": 12.5}  # the ledger's link, the shards' docname
     assert recorded_times(tmp_path / "none.json") == {}
 
 
