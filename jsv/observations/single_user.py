@@ -133,10 +133,11 @@ KERNEL_READY_SECONDS = 90.0
 def _kernel_handshake(browser: Browser, url: str, origin: str | None, *, with_cookies: bool = True) -> Reply:
     """A handshake with a kernel's channels, sent again while it times out without a status line.
 
-    Jupyter Server answers an authenticated handshake only once the kernel has replied to its
-    ``kernel_info`` request; a kernel that is still starting (seconds on a loaded machine, and the
-    server's kernel model says ``starting`` until a client connects) holds the answer past the
-    probe's time limit.  A refusal (403) comes at once, before the kernel is asked anything.
+    Jupyter Server's kernel handler (``services/kernels/websocket.py``) authenticates, then waits for
+    the kernel to answer ``kernel_info``, and only then lets tornado check the ``Origin``: a handshake
+    to a kernel that is still starting (seconds on a loaded machine; the server's kernel model says
+    ``starting`` until a client connects) gets its 101, or its foreign-origin 403, after the probe's
+    time limit.  A handshake without credentials is refused at once.
     """
     polled = poll_until(
         lambda: browser.websocket(url, origin, with_cookies=with_cookies),
