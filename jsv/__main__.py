@@ -104,6 +104,7 @@ def build_site(builddir: str, fresh: bool, extra: list[str], source: Path = ROOT
     from jsv.labels import RUN_ID_ENV
     from jsv.leaks import LEAKS_FILE_ENV, SITE_SOURCE_ENV
     from jsv.redaction import SECRETS_FILE_ENV, RecordedRedactor
+    from jsv.site.cache_key import KEYS_FILE_ENV
 
     started = time.monotonic()
     try:
@@ -151,6 +152,7 @@ def build_site(builddir: str, fresh: bool, extra: list[str], source: Path = ROOT
     cache_path = _cache_path(config, builddir)
     if pre_execute:
         command += ["-D", f"nb_execution_cache_path={cache_path}"]
+        env[KEYS_FILE_ENV] = str(Path(builddir).resolve() / "runbook-keys.json")
         if fresh:
             command += ["-E"]
     elif fresh:
@@ -271,11 +273,13 @@ def _pre_execute(
     """
     from jsv.execution.plan import runbook_jobs
     from jsv.execution.pool import execute_pages
+    from jsv.site.cache_key import KEYS_FILE_ENV, write_keys
 
     def emit(line: str) -> None:
         print(redact_line(line.rstrip("\n") + "\n"), end="", flush=True)
 
     jobs = runbook_jobs(Path(source).resolve())
+    write_keys(Path(env[KEYS_FILE_ENV]), {job.path: (job.text, job.key) for job in jobs})  # for Sphinx
     if shard is not None:
         jobs = _share_of(jobs, shard, source)
     print(f"executing runbooks: {len(jobs)} page(s), {workers} worker(s) ({VERBOSE_ENV}=1 shows all output)")

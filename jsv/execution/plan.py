@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -26,6 +26,8 @@ class PageJob:
     path: Path
     notebook: nbformat.NotebookNode  # the notebook Sphinx will read, cache-key cell included
     expected_records: int = 0  # orders the pages no earlier run has timed (:func:`expected_records`)
+    text: str = ""  # the page as written (without the key cell)
+    key: dict[str, object] = field(default_factory=dict)  # its cache key (:func:`runbook_key`)
 
 
 def jobs_from_env(environ: dict[str, str] | None = None) -> int:
@@ -76,7 +78,8 @@ def runbook_jobs(source: Path) -> list[PageJob]:
         text = path.read_text(encoding="utf-8")
         if not is_runbook(docname, text):
             continue
-        keyed = inject_key(text, runbook_key(text, path))
+        key = runbook_key(text, path)
+        keyed = inject_key(text, key)
         expected = expected_records(registry, path, text)
-        found.append(PageJob(docname, path, read_notebook(keyed, path), expected))
+        found.append(PageJob(docname, path, read_notebook(keyed, path), expected, text, key))
     return found

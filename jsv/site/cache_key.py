@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -25,6 +27,9 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 RUNBOOK_PREFIX = "runbooks/"
+KEYS_FILE_ENV = "JSV_RUNBOOK_KEYS"
+"""A JSON file of the keys ``python -m jsv site`` computed for its pre-execution, so that the Sphinx
+run right after it does not compute each page's key (images, module closure, claims) a second time."""
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 
 
@@ -80,6 +85,34 @@ def runbook_key(source: str, page: Path) -> dict[str, object]:
     }
 
 
+def _text_digest(source: str) -> str:
+    return hashlib.sha256(source.encode()).hexdigest()
+
+
+def write_keys(file: Path, keys: dict[Path, tuple[str, dict[str, object]]]) -> None:
+    """Record ``{page: (its text, its key)}`` for :func:`page_key` (``KEYS_FILE_ENV`` names ``file``)."""
+    entries = {
+        str(page.resolve()): {"text": _text_digest(text), "key": key} for page, (text, key) in keys.items()
+    }
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_text(json.dumps(entries, sort_keys=True), encoding="utf-8")
+
+
+@cache
+def _recorded_keys(file: str, _mtime_ns: int) -> dict[str, dict[str, object]]:
+    return json.loads(Path(file).read_text(encoding="utf-8"))
+
+
+def page_key(source: str, page: Path) -> dict[str, object]:
+    """:func:`runbook_key`, from the file ``KEYS_FILE_ENV`` names when it holds this page with this text."""
+    file = os.environ.get(KEYS_FILE_ENV)
+    recorded = _recorded_keys(file, os.stat(file).st_mtime_ns) if file and os.path.isfile(file) else {}
+    entry = recorded.get(str(page.resolve()))
+    if entry is not None and entry["text"] == _text_digest(source):
+        return dict(entry["key"])  # type: ignore[call-overload]
+    return runbook_key(source, page)
+
+
 def inject_key(source: str, key: dict[str, object]) -> str:
     cell = (
         "```{code-cell} ipython3\n:tags: [remove-cell]\n"
@@ -99,7 +132,7 @@ def is_runbook(docname: str, source: str) -> bool:
 def _source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     if not is_runbook(docname, source[0]):
         return
-    key = runbook_key(source[0], Path(app.env.doc2path(docname)))
+    key = page_key(source[0], Path(app.env.doc2path(docname)))
     keys(app.env)[docname] = key
     source[0] = inject_key(source[0], key)
 
@@ -118,7 +151,7 @@ def _outdated(
         if docname in removed or docname in changed:
             continue
         page = Path(env.doc2path(docname))
-        if runbook_key(page.read_text(encoding="utf-8"), page) != old:
+        if page_key(page.read_text(encoding="utf-8"), page) != old:
             stale.append(docname)
     return stale
 
