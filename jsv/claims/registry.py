@@ -39,8 +39,9 @@ class RegistryError(JsvError):
     """A claims file is malformed: the message names the file, the claim and the key."""
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe YAML plus YAML 1.2 octal integers (``0o600``) for file modes."""
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe YAML plus YAML 1.2 octal integers (``0o600``) for file modes; libyaml's parser where
+    PyYAML has it (the registry is read by every page's kernel and twice per build: 5-10x faster)."""
 
 
 _Loader.add_implicit_resolver("tag:jsv,2026:octal", re.compile(r"^0o[0-7]+$"), list("0"))

@@ -99,3 +99,10 @@ def test_the_repository_registry_loads(repo_root):
     registry = load_registry(repo_root)
     assert len(registry.claims) >= 67
     assert all(claim.fix.code.strip() for claim in registry.claims.values())
+
+
+def test_a_file_that_is_not_yaml_is_one_line_with_its_line_number(tmp_path):
+    bad = tmp_path / "bad.claims.yaml"
+    bad.write_text("claims:\n  - id: SU-01\n    title: [unclosed\n")
+    with pytest.raises(RegistryError, match=r"bad\.claims\.yaml: line 4 is not valid YAML: did not find"):
+        load_file(bad)
