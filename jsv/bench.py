@@ -22,6 +22,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,20 +47,44 @@ class Figure:
     containers_started: int
 
 
-def _containers_started(run: str, since: float, until: float) -> int:
-    from jsv.docker_engine import client
-    from jsv.labels import RUN_LABEL
+class ContainerCreations:
+    """The project's container creations while a build runs, from docker's live event stream.
 
-    events = client().events(
-        since=int(since), until=int(until) + 1, decode=True, filters={"type": "container", "event": "create"}
-    )
-    return sum(1 for e in events if (e.get("Actor", {}).get("Attributes", {}) or {}).get(RUN_LABEL) == run)
+    Asking for past events afterwards (``since``/``until``) misses most of a cold build's:
+    the engine replays only its last few hundred events.
+    """
+
+    def __init__(self) -> None:
+        from jsv.docker_engine import client
+        from jsv.labels import RUN_LABEL
+
+        self._label = RUN_LABEL
+        self._runs: list[str] = []
+        self._stream = client().events(
+            decode=True, filters={"type": "container", "event": "create", "label": RUN_LABEL}
+        )
+        self._reader = threading.Thread(target=self._read, name="jsv-bench-events", daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        try:
+            for event in self._stream:
+                self._runs.append((event.get("Actor", {}).get("Attributes", {}) or {}).get(self._label, ""))
+        except Exception:  # the stream closed under the reader: the count is complete
+            return
+
+    def of_run(self, run: str | None) -> int:
+        """Stop listening; how many containers build ``run`` created (-1: the build printed no run id)."""
+        self._stream.close()
+        self._reader.join(timeout=10)
+        return -1 if run is None else sum(1 for seen in self._runs if seen == run)
 
 
 def measure(case: str, extra_env: dict[str, str] | None = None) -> Figure:
     import os
 
-    started_wall, started = time.time(), time.monotonic()
+    creations = ContainerCreations()
+    started = time.monotonic()
     print(f"[{case}] python -m jsv site", flush=True)
     build = subprocess.Popen(
         [sys.executable, "-m", "jsv", "site"],
@@ -79,6 +104,7 @@ def measure(case: str, extra_env: dict[str, str] | None = None) -> Figure:
     pages = _PAGES.search(output)
     images = _IMAGES.search(output)
     run = _RUN.search(output)
+    containers = creations.of_run(run.group(1) if run else None)
     print(f"[{case}] {seconds:.1f} s, exit {code}", flush=True)
     return Figure(
         case,
@@ -88,7 +114,7 @@ def measure(case: str, extra_env: dict[str, str] | None = None) -> Figure:
         int(pages.group(1)) if pages else -1,
         int(pages.group(2)) if pages else -1,
         int(pages.group(3)) if pages else -1,
-        _containers_started(run.group(1), started_wall, time.time()) if run else -1,
+        containers,
     )
 
 
