@@ -33,14 +33,22 @@ run right after it does not compute each page's key (images, module closure, cla
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 
 
-def package_digest(source: str, page: Path) -> str:
-    """sha256 of the ``jsv`` files the page's code cells (transitively) import (:mod:`jsv.site.imports`)."""
+def _code_cells(source: str, page: Path) -> list[str]:
     from myst_nb.core.read import read_myst_markdown_notebook
 
+    notebook = read_myst_markdown_notebook(source, path=str(page))
+    return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def package_digest(source: str, page: Path) -> str:
+    """sha256 of the ``jsv`` files the page's code cells (transitively) import (:mod:`jsv.site.imports`),
+    and those of the pages its ``jsv: depends`` names (a matrix page runs them: their imports are its)."""
     from jsv.site.imports import cell_imports, closure, digest_of
 
-    notebook = read_myst_markdown_notebook(source, path=str(page))
-    cells = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    cells = _code_cells(source, page)
+    for other in sorted({found for pattern in depends_of(source) for found in page.parent.glob(pattern)}):
+        if other.suffix == ".md" and other.resolve() != page.resolve():
+            cells += _code_cells(other.read_text(encoding="utf-8"), other)
     return digest_of(closure(cell_imports(cells)))
 
 

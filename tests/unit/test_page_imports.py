@@ -26,3 +26,18 @@ def test_non_jsv_imports_and_no_imports_depend_on_nothing():
 
 def test_a_cell_that_does_not_parse_depends_on_everything():
     assert cell_imports(["def broken(:\n"]) == all_modules()
+
+
+def test_a_page_depends_on_what_the_pages_it_runs_import(tmp_path):
+    from jsv.site.cache_key import package_digest
+
+    cell = "---\nfile_format: mystnb\n{meta}---\n\n```{{code-cell}} ipython3\n{code}\n```\n"
+    (tmp_path / "ran").mkdir()
+    (tmp_path / "matrix").mkdir()
+    ran, page = tmp_path / "ran" / "page.md", tmp_path / "matrix" / "runner.md"
+    ran.write_text(cell.format(meta="", code="from jsv.polling import poll_until"))
+    runner = cell.format(meta="jsv:\n  depends: [../ran/*.md]\n", code="import os")
+    with_ran = package_digest(runner, page)
+    assert with_ran != package_digest(cell.format(meta="", code="import os"), page)  # jsv.polling counts
+    ran.write_text(cell.format(meta="", code="from jsv.errors import JsvError"))
+    assert package_digest(runner, page) != with_ran  # and it follows what the ran page imports now
