@@ -86,13 +86,14 @@ def _ensure_image_reporting(name: str) -> tuple[str, str]:
 
 
 def sweep_and_report(run: str) -> None:
-    """Remove what run ``run`` left (containers, networks, volumes); say what was removed or is left."""
+    """Remove what build ``run`` left (containers, networks, volumes), also of the runs its matrix pages
+    started (:data:`jsv.labels.BUILD_LABEL`); say what was removed or is left."""
     from jsv.environments.resources import leftovers, sweep
 
-    removed = sweep(run)
+    removed = sweep(build=run)
     if any(removed.values()):
         print(f"cleanup after run {run}: removed {removed}", flush=True)
-    left = leftovers(run)
+    left = leftovers(build=run)
     if left:
         print(f"error: run {run} left {', '.join(left)}", file=sys.stderr)
 
@@ -101,7 +102,7 @@ def build_site(builddir: str, fresh: bool, extra: list[str], source: Path = ROOT
     from jsv.execution.plan import jobs_from_env
     from jsv.execution.progress import SerialProgress
     from jsv.execution.shard import SHARD_ENV, shard_from_env
-    from jsv.labels import RUN_ID_ENV
+    from jsv.labels import BUILD_ID_ENV, RUN_ID_ENV
     from jsv.leaks import LEAKS_FILE_ENV, SITE_SOURCE_ENV
     from jsv.redaction import SECRETS_FILE_ENV, RecordedRedactor
     from jsv.site.cache_key import KEYS_FILE_ENV
@@ -119,6 +120,7 @@ def build_site(builddir: str, fresh: bool, extra: list[str], source: Path = ROOT
     env = {
         **os.environ,
         RUN_ID_ENV: run,
+        BUILD_ID_ENV: run,
         SECRETS_FILE_ENV: str(SECRETS_FILE),
         LEAKS_FILE_ENV: str(leaks_file()),
         SITE_SOURCE_ENV: str(Path(source).resolve()),

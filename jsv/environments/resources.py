@@ -74,10 +74,10 @@ def _install_handlers() -> None:
         signal.signal(signal.SIGHUP, _on_signal)
 
 
-def sweep(run: str | None = None) -> dict[str, int]:
-    """Remove the project's containers, networks and volumes (of one run, if given)."""
+def sweep(run: str | None = None, *, build: str | None = None) -> dict[str, int]:
+    """Remove the project's containers, networks and volumes (of one run or build, if given)."""
     engine = client()
-    filters = project_filter(run)
+    filters = project_filter(run, build=build)
     removed = {"containers": 0, "networks": 0, "volumes": 0}
     for container in engine.containers.list(all=True, filters=filters, ignore_removed=True):
         try:
@@ -100,10 +100,10 @@ def sweep(run: str | None = None) -> dict[str, int]:
     return removed
 
 
-def leftovers(run: str | None = None) -> list[str]:
-    """Names of the project's containers, networks and volumes still present."""
+def leftovers(run: str | None = None, *, build: str | None = None) -> list[str]:
+    """Names of the project's containers, networks and volumes still present (of one run or build)."""
     engine = client()
-    filters = project_filter(run)
+    filters = project_filter(run, build=build)
     listed = engine.containers.list(all=True, filters=filters, ignore_removed=True)
     names = [f"container {c.name}" for c in listed]
     names += [f"network {n.name}" for n in engine.networks.list(filters=filters)]

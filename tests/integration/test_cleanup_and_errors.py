@@ -212,3 +212,23 @@ def test_interrupted_concurrent_execution_leaves_nothing(tmp_path):
     assert process.returncode != 0
     assert "interrupted" in process.stdout.read()
     assert leftovers(run) == []
+
+
+def test_the_build_sweep_removes_the_runs_a_matrix_page_started(monkeypatch):
+    """A nested page run (jsv.page_runner) labels with its own run id and the build's; an interrupted
+    build's sweep, by build, removes it even when the nested run never got to sweep itself."""
+    from jsv.environments import Lab, NetClient
+    from jsv.environments.resources import sweep
+    from jsv.labels import BUILD_ID_ENV, RUN_ID_ENV
+
+    build, nested = f"build{os.getpid()}", f"nested{os.getpid()}"
+    monkeypatch.setenv(BUILD_ID_ENV, build)
+    monkeypatch.setenv(RUN_ID_ENV, nested)
+    lab = Lab("nested")
+    try:
+        lab.start(NetClient())
+        assert leftovers(nested) and leftovers(build=build) == leftovers(nested)
+        assert sweep(build=build) == {"containers": 1, "networks": 1, "volumes": 0}
+        assert leftovers(build=build) == [] and leftovers(nested) == []
+    finally:
+        lab.remove_now()
