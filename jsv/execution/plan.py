@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 
 from jsv.claims.registry import Registry, load_registry
-from jsv.site.cache_key import RUNBOOK_PREFIX, depends_of, inject_key, is_runbook, runbook_key
+from jsv.site.cache_key import RUNBOOK_PREFIX, depends_files, inject_key, is_runbook, runbook_key
 
 JOBS_ENV = "JSV_JOBS"
 DEFAULT_JOBS = 4
@@ -54,10 +54,7 @@ def expected_records(registry: Registry, path: Path, text: str) -> int:
     ``jsv: depends`` names (a matrix page re-runs them).  The page time of a fresh clone is unknown;
     this count orders such pages, longest first, well enough (a page's time grows with its claims)."""
     pages = {path.resolve()} | {
-        found.resolve()
-        for pattern in depends_of(text)
-        for found in path.parent.glob(pattern)
-        if found.suffix == ".md"
+        found.resolve() for found in depends_files(text, path) if found.suffix == ".md"
     }
     docnames = {
         p.relative_to(registry.root).with_suffix("").as_posix()

@@ -46,7 +46,7 @@ def package_digest(source: str, page: Path) -> str:
     from jsv.site.imports import cell_imports, closure, digest_of
 
     cells = _code_cells(source, page)
-    for other in sorted({found for pattern in depends_of(source) for found in page.parent.glob(pattern)}):
+    for other in sorted(set(depends_files(source, page))):
         if other.suffix == ".md" and other.resolve() != page.resolve():
             cells += _code_cells(other.read_text(encoding="utf-8"), other)
     return digest_of(closure(cell_imports(cells)))
@@ -69,13 +69,16 @@ def depends_of(source: str) -> list[str]:
     return list(_meta(source).get("depends", []))
 
 
+def depends_files(source: str, page: Path) -> list[Path]:
+    """The files those globs name, glob by glob, each glob's sorted."""
+    return [found for pattern in depends_of(source) for found in sorted(page.parent.glob(pattern))]
+
+
 def claims_digest(page: Path, source: str) -> str:
     """sha256 of the page's claims file (``<page>.claims.yaml``) and of the files its front matter
     lists under ``jsv: depends:`` (globs relative to the page, e.g. ``../single-user/*.claims.yaml``
     for a page that assembles other pages' fixes); "" when there are none."""
-    files = [page.with_name(page.stem + ".claims.yaml")]
-    for pattern in depends_of(source):
-        files += sorted(page.parent.glob(pattern))
+    files = [page.with_name(page.stem + ".claims.yaml"), *depends_files(source, page)]
     digest = hashlib.sha256()
     for file in (f for f in files if f.is_file()):
         digest.update(file.name.encode() + file.read_bytes())
