@@ -56,12 +56,12 @@ class ContainerCreations:
 
     def __init__(self) -> None:
         from jsv.docker_engine import client
-        from jsv.labels import RUN_LABEL
+        from jsv.labels import BUILD_LABEL
 
-        self._label = RUN_LABEL
-        self._runs: list[str] = []
+        self._label = BUILD_LABEL  # also the runs a matrix page starts
+        self._builds: list[str] = []
         self._stream = client().events(
-            decode=True, filters={"type": "container", "event": "create", "label": RUN_LABEL}
+            decode=True, filters={"type": "container", "event": "create", "label": BUILD_LABEL}
         )
         self._reader = threading.Thread(target=self._read, name="jsv-bench-events", daemon=True)
         self._reader.start()
@@ -69,7 +69,7 @@ class ContainerCreations:
     def _read(self) -> None:
         try:
             for event in self._stream:
-                self._runs.append((event.get("Actor", {}).get("Attributes", {}) or {}).get(self._label, ""))
+                self._builds.append((event.get("Actor", {}).get("Attributes", {}) or {}).get(self._label, ""))
         except Exception:  # the stream closed under the reader: the count is complete
             return
 
@@ -77,7 +77,7 @@ class ContainerCreations:
         """Stop listening; how many containers build ``run`` created (-1: the build printed no run id)."""
         self._stream.close()
         self._reader.join(timeout=10)
-        return -1 if run is None else sum(1 for seen in self._runs if seen == run)
+        return -1 if run is None else sum(1 for seen in self._builds if seen == run)
 
 
 def measure(case: str, extra_env: dict[str, str] | None = None) -> Figure:
