@@ -80,7 +80,7 @@ def _ensure_image_reporting(name: str) -> tuple[str, str]:
         return tag, "cached"
     say(f"image {name}: building {tag}")
     started = time.monotonic()
-    tag = ensure_image(name)
+    tag = ensure_image(name, report=say)
     say(f"image {name}: built in {time.monotonic() - started:.0f} s ({tag})")
     return tag, "built"
 

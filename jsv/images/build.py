@@ -25,7 +25,9 @@ import hashlib
 import os
 import re
 import shutil
+import sys
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -34,6 +36,7 @@ import docker.errors
 from jsv.docker_engine import client
 from jsv.errors import ImageBuildFailed, last_lines
 from jsv.images.base import ensure_base_image
+from jsv.images.integrity import lost_installed_files
 from jsv.images.sibling import SIBLING_FILE, overlay_of, sibling_of
 
 CONTAINERS_DIR = Path(__file__).resolve().parents[2] / "containers"
@@ -117,8 +120,17 @@ def image_tag(name: str, base_id: str) -> str:
     return f"jsv/{name}:{'latest-' if floats else ''}{digest[:12]}"
 
 
-def ensure_image(name: str) -> str:
-    """Return the tag of environment ``name``'s image, building it if it does not exist yet."""
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def ensure_image(name: str, report: Callable[[str], None] = _to_stderr) -> str:
+    """Return the tag of environment ``name``'s image, building it if it does not exist yet.
+
+    A Python image is checked once built: every file pip installed must still be there (see
+    :mod:`jsv.images.record_check`).  When one was lost, the image is removed and built once more without
+    the builder's cache (the cached layer is the damaged one); lost again, the build fails.
+    """
     if name not in environment_names():
         raise ImageBuildFailed(
             f"no containers/{name}/Dockerfile: known environments are {', '.join(environment_names())}"
@@ -141,6 +153,19 @@ def ensure_image(name: str) -> str:
             (context / "requirements.txt").write_text(requirements_of(name))
         _stage_ca_bundle(context / CA_FILE_NAME)
         _build(name, context, tag)
+        if requirements_of(name) and (lost := lost_installed_files(tag)):
+            report(
+                f"image {name}: {len(lost)} installed file(s) missing after the build ({lost[0]}); "
+                "building it again without the builder's cache"
+            )
+            client().images.remove(tag, force=True)
+            _build(name, context, tag, nocache=True)
+            if lost := lost_installed_files(tag):
+                client().images.remove(tag, force=True)
+                raise ImageBuildFailed(
+                    f"containers/{name}: {len(lost)} installed file(s) missing after building twice "
+                    f"({lost[0]}): check the Docker engine's storage driver (docker info) and its disk"
+                )
     return tag
 
 
@@ -156,7 +181,7 @@ def _stage_ca_bundle(target: Path) -> None:
     shutil.copyfile(bundle, target)
 
 
-def _build(name: str, context: Path, tag: str) -> None:
+def _build(name: str, context: Path, tag: str, *, nocache: bool = False) -> None:
     step, output = "(before the first step)", []
     stream = client().api.build(
         path=str(context),
@@ -165,6 +190,7 @@ def _build(name: str, context: Path, tag: str) -> None:
         forcerm=True,
         decode=True,
         pull=False,
+        nocache=nocache,
         buildargs={"BASE_IMAGE": "jsv/base:trixie"},
         # no ``labels=``: the classic builder appends each as one more instruction, a commit of the whole
         # image; every Dockerfile's stages say ``LABEL org.jsv.project=...`` first (a unit test checks)

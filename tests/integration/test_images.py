@@ -1,8 +1,10 @@
-"""The build CA is used for downloads only and never reaches a final image."""
+"""The build CA never reaches a final image; a built image is checked for files its build lost."""
 
 import docker
 
 from jsv.images import ensure_image
+from jsv.images.integrity import lost_installed_files
+from jsv.labels import labels
 
 
 def test_build_ca_is_not_in_the_final_image():
@@ -29,3 +31,20 @@ def test_images_pin_the_jupyter_server_release():
         labels={"org.jsv.project": "jupyter-security-verified"},
     )
     assert out.decode().strip() == "2.21.1"
+
+
+def test_the_integrity_check_finds_a_file_removed_from_a_built_image():
+    tag = ensure_image("single-user")
+    assert lost_installed_files(tag) == []
+    engine = docker.from_env()
+    victim = "/opt/jupyter/lib/python3.13/site-packages/jupyter_server/auth/security.py"
+    container = engine.containers.run(tag, ["rm", victim], entrypoint=[], detach=True, labels=labels())
+    try:
+        assert container.wait()["StatusCode"] == 0
+        damaged = container.commit(repository="jsv/pytest-damaged", tag=container.short_id)
+        try:
+            assert lost_installed_files(damaged.id) == [victim]
+        finally:
+            engine.images.remove(damaged.id, force=True)
+    finally:
+        container.remove(force=True)
