@@ -32,8 +32,18 @@ def tests(session: nox.Session) -> None:
     install(session, "site,test")
     session.run("pytest", "tests/unit", *session.posargs)
     session.run("python", "-m", "jsv", "site", "--fresh")
-    # the slowest tests are named at the end: where the last minutes of `make test` went
-    session.run("pytest", "tests/site", "tests/integration", "--durations=10", *session.posargs)
+    # Two pytest workers (pytest-xdist): alone, these tests kept the two cores 43 % busy (mostly waiting
+    # for containers to start). One file per worker at a time, so a module's fixture (the browser's
+    # container) starts once. The slowest tests are named at the end.
+    session.run(
+        "pytest",
+        "tests/site",
+        "tests/integration",
+        "--numprocesses=2",
+        "--dist=loadfile",
+        "--durations=10",
+        *session.posargs,
+    )
 
 
 @nox.session(python=PYTHON)
