@@ -26,24 +26,9 @@ class NetClient(Machine):
 
     def http(self, url: str, *options: str, timeout: float = 10) -> HttpReply:
         """``curl`` ``url``; returns status, headers and body as the client saw them."""
-        command = [
-            "curl",
-            "-sS",
-            "-k",
-            "--max-time",
-            str(timeout),
-            "-D",
-            "/dev/stderr",
-            "-o",
-            "/tmp/body",
-            "-w",
-            "%{http_code}",
-            *options,
-            url,
-        ]
-        ran = self.run(command)
-        body = self.run(["cat", "/tmp/body"]).stdout if ran.exit_code == 0 else ""
-        return HttpReply.parse(ran, body)
+        # One exec: the body on stdout; the headers, curl's error and the status code (last) on stderr.
+        command = ["curl", "-sS", "-k", "--max-time", str(timeout), "-D", "/dev/stderr", "-w", _STATUS_OUT]
+        return HttpReply.parse(self.run([*command, *options, url]))
 
     def read_versions(self) -> dict[str, str]:
         found = super().read_versions()
@@ -53,6 +38,10 @@ class NetClient(Machine):
             found[name] = version
         return found
 
+
+# curl's --write-out: switch to stderr, then the status on a line of its own (after the headers' blank line).
+_STATUS_MARK = "jsv-http-code="
+_STATUS_OUT = f"%{{stderr}}\n{_STATUS_MARK}%{{http_code}}\n"
 
 # curl exit codes (man curl, "EXIT CODES") in a reader's words.
 _CURL_ERRORS = {
@@ -79,19 +68,23 @@ class HttpReply:
         self.error = error
 
     @classmethod
-    def parse(cls, result: CommandResult, body: str) -> HttpReply:
+    def parse(cls, result: CommandResult) -> HttpReply:
+        """From :meth:`NetClient.http`'s output: the body is stdout (kept only when curl succeeded)."""
         headers: dict[str, str] = {}
         error_lines = []
+        code = ""
         for line in result.stderr.splitlines():
-            if ":" in line and not line.startswith(("curl:", "HTTP/")):
+            if line.startswith(_STATUS_MARK):
+                code = line.removeprefix(_STATUS_MARK).strip()
+            elif ":" in line and not line.startswith(("curl:", "HTTP/")):
                 key, _, value = line.partition(":")
                 headers[key.strip().lower()] = value.strip()
                 if key.strip().lower() == "set-cookie":
                     _register_cookie(value)
             elif line.startswith("curl:"):
                 error_lines.append(line)
-        code = result.stdout.strip()[-3:]
         status = int(code) if code.isdigit() else 0
+        body = result.stdout if result.exit_code == 0 else ""
         return cls(result, status, headers, body, " ".join(error_lines))
 
     @property

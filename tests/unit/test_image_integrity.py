@@ -38,12 +38,13 @@ def test_a_missing_or_truncated_file_is_reported(tmp_path: Path) -> None:
     _install(tmp_path, {"demo/__init__.py": b"", "demo/mod.py": b"VALUE = 1\n", "demo/gone.py": b"X = 2\n"})
     (tmp_path / "demo" / "gone.py").unlink()
     (tmp_path / "demo" / "mod.py").write_bytes(b"VAL")
-    assert lost_files([str(tmp_path)]) == [str(tmp_path / "demo" / "mod.py"), str(tmp_path / "demo" / "gone.py")]
+    demo = tmp_path / "demo"
+    assert lost_files([str(tmp_path)]) == [str(demo / "mod.py"), str(demo / "gone.py")]
 
 
 @pytest.fixture
 def fake_build(monkeypatch, tmp_path: Path):
-    """ensure_image with Docker replaced: records each build's ``nocache`` and answers the check from a list."""
+    """ensure_image without Docker: records each build's ``nocache``; the checks answer from a list."""
     (tmp_path / "py").mkdir()
     (tmp_path / "py" / "Dockerfile").write_text("FROM x\n")
     (tmp_path / "py" / "requirements.txt").write_text("demo==1.0\n")
@@ -83,7 +84,8 @@ def test_a_loss_rebuilds_once_without_the_cache(fake_build) -> None:
 def test_a_second_loss_fails_and_keeps_no_damaged_image(fake_build) -> None:
     builds, checks, removed = fake_build
     checks += [["/a.py"], ["/b.py"]]
-    with pytest.raises(ImageBuildFailed, match=r"containers/py: 1 installed file\(s\) missing after building twice"):
+    twice = r"containers/py: 1 installed file\(s\) missing after building twice"
+    with pytest.raises(ImageBuildFailed, match=twice):
         build.ensure_image("py", report=lambda line: None)
     assert builds == [False, True] and len(removed) == 2
 

@@ -34,14 +34,24 @@ def test_parse_ps():
 
 
 def test_http_reply_status_headers_and_errors():
-    ok = HttpReply.parse(result("403", "HTTP/1.1 403 Forbidden\nContent-Security-Policy: a: b\n"), "{}")
+    headers = "HTTP/1.1 403 Forbidden\r\nContent-Security-Policy: a: b\r\n\r\n"
+    ok = HttpReply.parse(result("{}", headers + "\njsv-http-code=403\n"))
     assert ok.status == 403
     assert ok.outcome == "HTTP 403"
-    assert ok.headers["content-security-policy"] == "a: b"
-    refused = HttpReply.parse(result("000", "curl: (7) Failed to connect", code=7), "")
-    assert refused.outcome == "connection refused"
-    empty = HttpReply.parse(result("000", "curl: (52) Empty reply from server", code=52), "")
+    assert ok.headers == {"content-security-policy": "a: b"}
+    assert ok.body == "{}"
+    refused = HttpReply.parse(result("", "curl: (7) Failed to connect\n\njsv-http-code=000\n", code=7))
+    assert refused.outcome == "connection refused" and refused.error == "curl: (7) Failed to connect"
+    empty = HttpReply.parse(result("", "curl: (52) Empty reply from server\n\njsv-http-code=000\n", code=52))
     assert empty.outcome == "empty reply"
+
+
+def test_http_reply_keeps_no_body_of_a_transfer_that_failed():
+    """A WebSocket handshake: 101, then curl stops at --max-time (exit 28) with a partial stream."""
+    upgraded = HttpReply.parse(
+        result("\x81\x05", "HTTP/1.1 101 Switching Protocols\r\n\r\n\njsv-http-code=101\n", 28)
+    )
+    assert upgraded.outcome == "HTTP 101" and upgraded.body == ""
 
 
 def test_display_command_hides_bookkeeping_flags():
