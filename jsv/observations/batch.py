@@ -92,12 +92,9 @@ def post_from_the_job(node: Machine, name: str, body: Any) -> tuple[int, str]:
 
 def _marker(pool: Any, name: str, wait: float) -> tuple[str | None, str]:
     path = f"{MARKERS}/{name}"  # test -s: the shell creates the file a moment before `id` writes to it
-    ran = poll_until(
-        lambda: pool.submit.run(f"test -s {path} && cat {path} && stat -c 'owner %U, mode %a' {path}"),
-        lambda result: result.exit_code == 0,
-        timeout=wait,
-        interval=1,
-    ).value
+    ran = pool.submit.run_when(
+        f"test -s {path}", f"test -s {path} && cat {path} && stat -c 'owner %U, mode %a' {path}", wait=wait
+    )
     return (ran.stdout.splitlines()[0] if ran.exit_code == 0 else None), ran.transcript
 
 
