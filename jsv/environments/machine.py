@@ -87,6 +87,7 @@ class Machine(DockerContainer):
         self._labels = labels(**{"org.jsv.environment": self.image_environment, "org.jsv.variant": variant})
         self._ready_timeout = DEFAULT_READY_TIMEOUT
         self._versions: dict[str, str] | None = None
+        self._ids: dict[str, tuple[int, int]] = {"root": (0, 0)}
         self.extra_aliases: list[str] = []
         self.restarts = 0
         self.applied_fixes: dict[str, str] = {}
@@ -284,12 +285,14 @@ class Machine(DockerContainer):
     def put_file(self, path: str, content: str | bytes, mode: int = 0o644, owner: str = "root") -> None:
         """Write ``content`` to ``path`` in the running container, owned by ``owner``."""
         data = content.encode() if isinstance(content, str) else content
-        ids = self.run(f"id -u {owner}; id -g {owner}").stdout.split()
+        if owner not in self._ids:  # asked once per machine: each exec costs (see run_when)
+            uid, gid = self.run(f"id -u {owner}; id -g {owner}").stdout.split()
+            self._ids[owner] = (int(uid), int(gid))
         buffer = io.BytesIO()
         with tarfile.open(fileobj=buffer, mode="w") as tar:
             info = tarfile.TarInfo(path.lstrip("/"))
             info.size, info.mode = len(data), mode
-            info.uid, info.gid = int(ids[0]), int(ids[1])
+            info.uid, info.gid = self._ids[owner]
             tar.addfile(info, io.BytesIO(data))
         self.get_wrapped_container().put_archive("/", buffer.getvalue())
 

@@ -129,19 +129,26 @@ class JupyterServer(TraitletsApp, Machine):
         return f"{self.scheme}://{self.alias}:{PORT}{path}"
 
     def read_versions(self) -> dict[str, str]:
+        # one exec (see Machine.run_when): the installed distributions' versions as alice's python3 finds
+        # them (importlib.metadata: importing jupyter_server would cost a second of processor time), the
+        # Debian release, and openssh-server and python3-jupyter-server as dpkg knows them (the latter only
+        # in the Debian column's image: the package's own version, Debian revision included)
         script = (
-            "import json, jupyter_server, jupyter_client, ipykernel, tornado, sys;"
-            "print(json.dumps({'jupyter_server': jupyter_server.__version__,"
-            "'jupyter_client': jupyter_client.__version__,"
-            "'ipykernel': ipykernel.__version__, 'tornado': tornado.version,"
-            "'python': sys.version.split()[0]}))"
+            "import json, sys, importlib.metadata as m;"
+            "print(json.dumps({**{p: m.version(p) for p in ('jupyter_server', 'jupyter_client', 'ipykernel',"
+            " 'tornado')}, 'python': sys.version.split()[0]}))"
         )
-        found = json.loads(self.run(["python3", "-c", script], user="alice").stdout)
-        found.update(super().read_versions())
-        found["openssh"] = self.run("dpkg-query -W -f '${Version}' openssh-server").stdout
-        packaged = self.run("dpkg-query -W -f '${Version}' python3-jupyter-server 2>/dev/null").stdout
-        if packaged:  # the Debian column's image: the package's own version, Debian revision included
-            found["python3-jupyter-server (Debian)"] = packaged
+        ran = self.run(
+            f"python3 -c {shlex.quote(script)} && cat /etc/debian_version && dpkg-query -W"
+            " -f '${Package}=${Version}\\n' openssh-server python3-jupyter-server 2>/dev/null",
+            user="alice",
+        )
+        first, debian, *packages = ran.stdout.splitlines()
+        found = {**json.loads(first), "debian": debian.strip()}
+        dpkg = dict(line.partition("=")[::2] for line in packages)
+        found["openssh"] = dpkg.get("openssh-server", "")
+        if dpkg.get("python3-jupyter-server"):
+            found["python3-jupyter-server (Debian)"] = dpkg["python3-jupyter-server"]
         return found
 
 
