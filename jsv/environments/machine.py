@@ -275,12 +275,12 @@ class Machine(DockerContainer):
         One ``docker exec`` for the whole wait: polled from the host, each check was an exec of its own
         (about 56 ms of processor time here, in dockerd, containerd, runc and the storage driver).
         """
-        seconds = math.ceil(wait)
+        now_ms = "$(($(date +%s%N) / 1000000))"
         loop = (
-            f"end=$(($(date +%s) + {seconds})); "
-            f"until {condition}; do [ $(date +%s) -ge $end ] && break; sleep {interval}; done; {command}"
+            f"end={now_ms}; end=$((end + {round(wait * 1000)})); "
+            f"until {condition}; do [ {now_ms} -ge $end ] && break; sleep {interval}; done; {command}"
         )
-        return self.run(loop, user=user, timeout=seconds + DEFAULT_COMMAND_TIMEOUT)
+        return self.run(loop, user=user, timeout=math.ceil(wait) + DEFAULT_COMMAND_TIMEOUT)
 
     def put_file(self, path: str, content: str | bytes, mode: int = 0o644, owner: str = "root") -> None:
         """Write ``content`` to ``path`` in the running container, owned by ``owner``."""
