@@ -109,9 +109,8 @@ class CondorSubmitHub(JupyterHub):
         return self.run(["condor_q", *args], user=user)
 
     def read_versions(self) -> dict[str, str]:
-        found = batch_hub_versions(self)
-        found["condor"] = self.run("dpkg-query -W -f '${Version}' condor").stdout
-        return found
+        found, dpkg = batch_hub_versions(self, ["condor"])
+        return {**found, "condor": dpkg.get("condor", "")}
 
 
 class CondorPool:
@@ -191,12 +190,11 @@ class CondorPool:
         ).transcript
 
 
-def batch_hub_versions(hub: Machine) -> dict[str, str]:
-    """The hub's Python packages (read in its venv) and Debian release, on a batch pool's submit node."""
+def batch_hub_versions(hub: Machine, packages: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """The hub's Python packages (read in its venv) and Debian release, on a batch pool's submit node; and
+    dpkg's versions of the scheduler's ``packages`` (one exec)."""
     script = (
         "import json, importlib.metadata as m;"
         "print(json.dumps({p: m.version(p) for p in ['jupyterhub', 'jupyter_server', 'batchspawner']}))"
     )
-    found = json.loads(hub.run(["/opt/jupyterhub/bin/python", "-c", script]).stdout)
-    found["debian"] = hub.run("cat /etc/debian_version").stdout.strip()
-    return found
+    return hub.python_and_debian_versions("/opt/jupyterhub/bin/python", script, packages)

@@ -213,17 +213,13 @@ class JupyterHub(TraitletsApp, Machine):
             "found = {key(d.metadata['Name']): d.version for d in m.distributions()};"
             "print(json.dumps({n: found[key(n)] for n in names if key(n) in found}))"
         )
-        ran = self.run(  # one exec (see Machine.run_when); jupyterhub: Debian's package, in its column only
-            f"/opt/jupyterhub/bin/python -c {shlex.quote(script)} && cat /etc/debian_version && "
-            "dpkg-query -W -f '${Package}=${Version}\\n' node-configurable-http-proxy nginx fail2ban sudo "
-            "jupyterhub 2>/dev/null"
+        found, dpkg = self.python_and_debian_versions(  # jupyterhub: Debian's package, in its column only
+            "/opt/jupyterhub/bin/python",
+            script,
+            ["node-configurable-http-proxy", "nginx", "fail2ban", "sudo", "jupyterhub"],
         )
-        first, debian, *packages = ran.stdout.splitlines()
-        found = {**json.loads(first), "debian": debian.strip()}
-        for line in packages:
-            name, _, version = line.partition("=")
-            if version:
-                found[f"{name} (Debian)" if name == "jupyterhub" else name] = version
+        for name, version in dpkg.items():
+            found[f"{name} (Debian)" if name == "jupyterhub" else name] = version
         return found
 
 

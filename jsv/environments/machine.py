@@ -11,6 +11,7 @@ Every environment class (one per ``containers/<name>/``) derives from
 from __future__ import annotations
 
 import io
+import json
 import math
 import shlex
 import tarfile
@@ -308,6 +309,20 @@ class Machine(DockerContainer):
     def read_versions(self) -> dict[str, str]:
         debian = self.run("cat /etc/debian_version").stdout.strip()
         return {"debian": debian}
+
+    def python_and_debian_versions(
+        self, python: str, script: str, packages: list[str], user: str = "root"
+    ) -> tuple[dict[str, str], dict[str, str]]:
+        """In one exec (see :meth:`run_when`): the JSON object ``python -c script`` prints, with the Debian
+        release added as ``debian``; and dpkg's version of each of ``packages`` that is installed."""
+        ran = self.run(
+            f"{python} -c {shlex.quote(script)} && cat /etc/debian_version && "
+            f"dpkg-query -W -f '${{Package}}=${{Version}}\\n' {' '.join(packages)} 2>/dev/null",
+            user=user,
+        )
+        first, debian, *lines = ran.stdout.splitlines()
+        dpkg = {name: version for name, _, version in (line.partition("=") for line in lines) if version}
+        return {**json.loads(first), "debian": debian.strip()}, dpkg
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.variant!r}, alias={self.alias!r})"

@@ -9,7 +9,6 @@ show it).
 from __future__ import annotations
 
 import dataclasses
-import json
 import shlex
 from typing import Any, Self
 
@@ -138,16 +137,11 @@ class JupyterServer(TraitletsApp, Machine):
             "print(json.dumps({**{p: m.version(p) for p in ('jupyter_server', 'jupyter_client', 'ipykernel',"
             " 'tornado')}, 'python': sys.version.split()[0]}))"
         )
-        ran = self.run(
-            f"python3 -c {shlex.quote(script)} && cat /etc/debian_version && dpkg-query -W"
-            " -f '${Package}=${Version}\\n' openssh-server python3-jupyter-server 2>/dev/null",
-            user="alice",
+        found, dpkg = self.python_and_debian_versions(
+            "python3", script, ["openssh-server", "python3-jupyter-server"], user="alice"
         )
-        first, debian, *packages = ran.stdout.splitlines()
-        found = {**json.loads(first), "debian": debian.strip()}
-        dpkg = dict(line.partition("=")[::2] for line in packages)
         found["openssh"] = dpkg.get("openssh-server", "")
-        if dpkg.get("python3-jupyter-server"):
+        if "python3-jupyter-server" in dpkg:
             found["python3-jupyter-server (Debian)"] = dpkg["python3-jupyter-server"]
         return found
 

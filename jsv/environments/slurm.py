@@ -87,8 +87,8 @@ class SlurmLoginHub(JupyterHub):
         )
 
     def read_versions(self) -> dict[str, str]:
-        found = batch_hub_versions(self)
-        return {**found, **_slurm_versions(self)}
+        found, dpkg = batch_hub_versions(self, ["slurm-client", "munge"])
+        return {**found, "slurm": dpkg.get("slurm-client", ""), "munge": dpkg.get("munge", "")}
 
 
 class SlurmCluster:
