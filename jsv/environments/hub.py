@@ -17,7 +17,6 @@ from typing import Any, Self
 from jsv.environments.machine import CommandResult, Machine
 from jsv.environments.traitlets_app import TraitletsApp
 from jsv.errors import EnvironmentTimeout
-from jsv.polling import poll_until
 from jsv.redaction import new_token
 
 PORT = 8000
@@ -177,14 +176,17 @@ class JupyterHub(TraitletsApp, Machine):
         status, payload, _ = self.api(f"users/{user}/server", "POST")
         if status not in {201, 202, 400}:  # 400: already running
             raise EnvironmentTimeout(f"{self.name}: spawning {user}'s server answered {status}: {payload}")
-        server = poll_until(
-            lambda: (self.api(f"users/{user}")[1] or {}).get("servers", {}).get("", {}),
-            lambda model: bool(model.get("ready")),
-            timeout=timeout,
-            interval=0.5,
+        # One exec waits for the spawn: the hub's progress stream ends once the spawn has finished (ready or
+        # failed); polling the user's model cost an exec every half second (see Machine.run_when).
+        progress = self.local_url(f"/hub/api/users/{user}/server/progress")
+        self.run(
+            f'curl -sk -N -o /dev/null --max-time {timeout:.0f} -H "Authorization: token $JSV_RUNBOOK_TOKEN" '
+            f"{progress}",
+            timeout=round(timeout) + 10,
         )
-        if server.met:
-            return server.value
+        server = (self.api(f"users/{user}")[1] or {}).get("servers", {}).get("", {})
+        if server.get("ready"):
+            return server
         raise EnvironmentTimeout(
             f"{user}'s server on {self.name} ({self.variant}) not ready after {timeout:.0f}s; "
             f"last log lines: {self.log_tail()}"
