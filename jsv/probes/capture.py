@@ -51,13 +51,11 @@ class TrafficCapture:
 
     def __exit__(self, *exc: object) -> None:
         sidecar = self._sidecar
-        sidecar.run(
+        # one exec: stop tcpflow, let it flush (up to 5 s), then read what it wrote
+        self.text = sidecar.run(
             "pkill -INT -x tcpflow; for i in $(seq 50); do pgrep -x tcpflow >/dev/null "
-            "|| break; sleep 0.1; done"
-        )
-        self.text = (
-            sidecar.get_wrapped_container().exec_run(["cat", "/tmp/flow.txt"]).output.decode(errors="replace")
-        )
+            "|| break; sleep 0.1; done; cat /tmp/flow.txt"
+        ).stdout
         self.lab.stop(sidecar)
 
     @property
