@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
@@ -139,10 +140,13 @@ def execute_pages(
 
         pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="jsv-page")
         futures: set[Future[tuple[PageJob, PageOutcome, nbformat.NotebookNode | None]]] = set()
+        signalled = _remember_interrupts()
         try:
             futures = {pool.submit(run, job, i) for i, job in enumerate(todo)}
             pending = set(futures)
             while pending:
+                if signalled.is_set():  # the KeyboardInterrupt was raised in code that swallowed it
+                    raise KeyboardInterrupt("interrupted")
                 done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
                 for future in done:
                     job, outcome, executed = future.result()
@@ -163,8 +167,41 @@ def execute_pages(
             live.stop()
             raise
         finally:
+            signalled.restore()
             pool.shutdown(wait=True, cancel_futures=True)
     return outcomes
+
+
+class _Interrupts(Event):
+    """Set by SIGINT or SIGTERM while pages run; :meth:`restore` puts the previous handlers back."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.previous: dict[int, object] = {}
+
+    def restore(self) -> None:
+        for signum, handler in self.previous.items():
+            signal.signal(signum, handler)  # type: ignore[arg-type]
+
+
+def _remember_interrupts() -> _Interrupts:
+    """Handlers that record the signal, then raise KeyboardInterrupt as before.
+
+    A Ctrl-C that arrived while this thread was storing a finished page once got lost (the build went
+    on with the holding page; seen in CI under load): the raise can land in library code that swallows
+    it, while the record stays, and the wait loop checks it every half second.
+    """
+    interrupts = _Interrupts()
+    if threading.current_thread() is not threading.main_thread():
+        return interrupts
+
+    def record(signum: int, frame: object) -> None:
+        interrupts.set()
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        interrupts.previous[signum] = signal.signal(signum, record)
+    return interrupts
 
 
 def _run_one(

@@ -158,3 +158,34 @@ def test_pages_no_run_has_timed_go_first_by_expected_records_then_the_timed_long
     times = {str(tmp_path / "ts.md"): 10.0, str(tmp_path / "tl.md"): 300.0}
     order = [job.docname for job in sorted(jobs, key=order_key(times))]
     assert order == ["runbooks/many", "runbooks/few", "runbooks/timed-long", "runbooks/timed-short"]
+
+
+def test_an_interrupt_swallowed_while_a_page_is_stored_still_stops_the_pool(tmp_path, monkeypatch):
+    """Ctrl-C lands while the quick page is being stored, in code that swallows KeyboardInterrupt: the
+    pool still stops (the holding page would keep it busy for 120 s)."""
+    import signal
+    import time
+
+    from jupyter_cache.cache.main import JupyterCacheBase
+
+    store = JupyterCacheBase.cache_notebook_bundle
+
+    def store_while_interrupted(self, *args, **kwargs):
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1)  # the handler runs here, and the exception dies here
+        except KeyboardInterrupt:
+            pass
+        return store(self, *args, **kwargs)
+
+    monkeypatch.setattr(JupyterCacheBase, "cache_notebook_bundle", store_while_interrupted)
+    jobs = [
+        PageJob("runbooks/quick", tmp_path / "quick.md", _notebook("x = 1")),
+        PageJob("runbooks/hold", tmp_path / "hold.md", _notebook("import time\ntime.sleep(120)")),
+    ]
+    env = {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")}
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        execute_pages(jobs, tmp_path / "cache", 2, env, 300, False, lambda line: None)
+    assert time.monotonic() - started < 90
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
