@@ -30,10 +30,12 @@ def new_munge_key(label: str) -> str:
     return register(base64.b64encode(os.urandom(1024)).decode(), label)
 
 
-def _slurm_versions(machine: Machine) -> dict[str, str]:
-    ran = machine.run("dpkg-query -W -f '${Package}=${Version}\\n' slurm-client munge")
-    found = dict(line.split("=", 1) for line in ran.stdout.split() if "=" in line)
-    return {"slurm": found.get("slurm-client", ""), "munge": found.get("munge", "")}
+SLURM_PACKAGES = ["slurm-client", "munge"]
+
+
+def _slurm_versions(dpkg: dict[str, str]) -> dict[str, str]:
+    """The recorded Slurm versions, from dpkg's versions of :data:`SLURM_PACKAGES`."""
+    return {"slurm": dpkg.get("slurm-client", ""), "munge": dpkg.get("munge", "")}
 
 
 class SlurmNode(Machine):
@@ -59,7 +61,9 @@ class SlurmNode(Machine):
         return daemon is None or self.run(f"pgrep -x {daemon}").exit_code == 0
 
     def read_versions(self) -> dict[str, str]:
-        return {**super().read_versions(), **_slurm_versions(self)}
+        query = f"dpkg-query -W -f '${{Package}}=${{Version}}\\n' {' '.join(SLURM_PACKAGES)}"
+        dpkg = dict(line.split("=", 1) for line in self.run(query).stdout.split() if "=" in line)
+        return {**super().read_versions(), **_slurm_versions(dpkg)}
 
 
 class SlurmLoginHub(JupyterHub):
@@ -87,8 +91,8 @@ class SlurmLoginHub(JupyterHub):
         )
 
     def read_versions(self) -> dict[str, str]:
-        found, dpkg = batch_hub_versions(self, ["slurm-client", "munge"])
-        return {**found, "slurm": dpkg.get("slurm-client", ""), "munge": dpkg.get("munge", "")}
+        found, dpkg = batch_hub_versions(self, SLURM_PACKAGES)
+        return {**found, **_slurm_versions(dpkg)}
 
 
 class SlurmCluster:
