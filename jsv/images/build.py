@@ -128,8 +128,11 @@ def ensure_image(name: str, report: Callable[[str], None] = _to_stderr) -> str:
     """Return the tag of environment ``name``'s image, building it if it does not exist yet.
 
     A Python image is checked once built: every file pip installed must still be there (see
-    :mod:`jsv.images.record_check`).  When one was lost, the image is removed and built once more without
-    the builder's cache (the cached layer is the damaged one); lost again, the build fails.
+    :mod:`jsv.images.record_check`).  When one was lost, the image is removed and built again, first with
+    the builder's cache, then without it; lost a third time, the build fails.  Removing the image also
+    removes its final stage's own layers, the damaged copy among them, so the cached rebuild copies the
+    download stage again and keeps what it downloaded (seen here: the stage's copy had lost a file, the
+    download stage had it).
     """
     if name not in environment_names():
         raise ImageBuildFailed(
@@ -153,19 +156,24 @@ def ensure_image(name: str, report: Callable[[str], None] = _to_stderr) -> str:
             (context / "requirements.txt").write_text(requirements_of(name))
         _stage_ca_bundle(context / CA_FILE_NAME)
         _build(name, context, tag)
-        if requirements_of(name) and (lost := lost_installed_files(tag)):
+        for nocache in (False, True):
+            if not requirements_of(name) or not (lost := lost_installed_files(tag)):
+                return tag
+            how = (
+                "without the builder's cache" if nocache else "with the builder's cache, its final stage anew"
+            )
             report(
                 f"image {name}: {len(lost)} installed file(s) missing after the build ({lost[0]}); "
-                "building it again without the builder's cache"
+                f"building it again {how}"
             )
             client().images.remove(tag, force=True)
-            _build(name, context, tag, nocache=True)
-            if lost := lost_installed_files(tag):
-                client().images.remove(tag, force=True)
-                raise ImageBuildFailed(
-                    f"containers/{name}: {len(lost)} installed file(s) missing after building twice "
-                    f"({lost[0]}): check the Docker engine's storage driver (docker info) and its disk"
-                )
+            _build(name, context, tag, nocache=nocache)
+        if lost := lost_installed_files(tag):
+            client().images.remove(tag, force=True)
+            raise ImageBuildFailed(
+                f"containers/{name}: {len(lost)} installed file(s) missing after building three times "
+                f"({lost[0]}): check the Docker engine's storage driver (docker info) and its disk"
+            )
     return tag
 
 

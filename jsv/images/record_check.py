@@ -39,4 +39,7 @@ def lost_files(site_dirs: list[str]) -> list[str]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(lost_files(sorted({d for p in SITE_PATTERNS for d in glob.glob(p)}))))
+    import sys
+
+    with open(sys.argv[1], "w", encoding="utf-8") as out:  # a file, not stdout: see jsv.images.integrity
+        json.dump(lost_files(sorted({d for p in SITE_PATTERNS for d in glob.glob(p)})), out)

@@ -1,10 +1,14 @@
 """The build CA never reaches a final image; a built image is checked for files its build lost."""
 
+import io
+import tarfile
+
 import docker
 
 from jsv.images import ensure_image
+from jsv.images.base import ensure_base_image
 from jsv.images.integrity import lost_installed_files
-from jsv.labels import labels
+from jsv.labels import PROJECT_LABEL, PROJECT_VALUE, labels
 
 
 def test_build_ca_is_not_in_the_final_image():
@@ -48,3 +52,42 @@ def test_the_integrity_check_finds_a_file_removed_from_a_built_image():
             engine.images.remove(damaged.id, force=True)
     finally:
         container.remove(force=True)
+
+
+def test_removing_an_image_removes_its_final_stage_copy_and_keeps_the_download_stage(tmp_path):
+    """What ensure_image's cached rebuild relies on: after ``images.remove``, a build with the cache copies
+    the download stage again (the damaged copy is gone) but does not run the download stage again."""
+    base = ensure_base_image()
+    (tmp_path / "Dockerfile").write_text(
+        f"FROM {base} AS fetch\nLABEL {PROJECT_LABEL}={PROJECT_VALUE}\n"
+        "RUN mkdir /opt/x && head -c 16 /dev/urandom > /opt/x/stage\n"
+        f"FROM {base}\nLABEL {PROJECT_LABEL}={PROJECT_VALUE}\nENV JSV_PYTEST={tmp_path.name}\n"
+        "COPY --from=fetch /opt/x /opt/x\n"
+    )
+    engine = docker.from_env()
+    tag = f"jsv/pytest-rebuild:{tmp_path.name.lower()[-12:]}"
+
+    def build() -> list[str]:
+        return [
+            c.get("stream", "") for c in engine.api.build(path=str(tmp_path), tag=tag, rm=True, decode=True)
+        ]
+
+    def stage_bytes() -> bytes:  # read from a created container's file system (no process, no log)
+        container = engine.containers.create(tag, ["true"], labels=labels())
+        try:
+            archive = b"".join(container.get_archive("/opt/x/stage")[0])
+        finally:
+            container.remove(force=True)
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            return tar.extractfile("stage").read()
+
+    try:
+        build()
+        first = stage_bytes()
+        engine.images.remove(tag, force=True)
+        steps = "".join(build())
+        assert stage_bytes() == first  # the download stage came from the cache
+        copy_step = steps.split("COPY --from=fetch", 1)[1].split("Step", 1)[0]
+        assert "Using cache" not in copy_step  # the copy was made anew
+    finally:
+        engine.images.remove(tag, force=True)

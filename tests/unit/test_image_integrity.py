@@ -1,4 +1,4 @@
-"""A built Python image is checked against pip's RECORD files, and rebuilt once without cache on a loss."""
+"""A built Python image is checked against pip's RECORD files, and rebuilt (cached, then not) on a loss."""
 
 from __future__ import annotations
 
@@ -71,23 +71,32 @@ def fake_build(monkeypatch, tmp_path: Path):
     return builds, checks, removed
 
 
-def test_a_loss_rebuilds_once_without_the_cache(fake_build) -> None:
+def test_a_loss_rebuilds_with_the_cache_after_removing_the_image(fake_build) -> None:
     builds, checks, removed = fake_build
     checks += [["/opt/x/lib/python3.13/site-packages/demo/mod.py"], []]
     lines: list[str] = []
     tag = build.ensure_image("py", report=lines.append)
-    assert builds == [False, True]
+    assert builds == [False, False]
     assert removed == [tag]
-    assert len(lines) == 1 and "demo/mod.py" in lines[0] and "without the builder's cache" in lines[0]
+    assert len(lines) == 1 and "demo/mod.py" in lines[0] and "with the builder's cache" in lines[0]
 
 
-def test_a_second_loss_fails_and_keeps_no_damaged_image(fake_build) -> None:
+def test_a_second_loss_rebuilds_without_the_cache(fake_build) -> None:
     builds, checks, removed = fake_build
-    checks += [["/a.py"], ["/b.py"]]
-    twice = r"containers/py: 1 installed file\(s\) missing after building twice"
-    with pytest.raises(ImageBuildFailed, match=twice):
+    checks += [["/a.py"], ["/b.py"], []]
+    lines: list[str] = []
+    build.ensure_image("py", report=lines.append)
+    assert builds == [False, False, True] and len(removed) == 2
+    assert "without the builder's cache" in lines[1]
+
+
+def test_a_third_loss_fails_and_keeps_no_damaged_image(fake_build) -> None:
+    builds, checks, removed = fake_build
+    checks += [["/a.py"], ["/b.py"], ["/c.py"]]
+    thrice = r"containers/py: 1 installed file\(s\) missing after building three times"
+    with pytest.raises(ImageBuildFailed, match=thrice):
         build.ensure_image("py", report=lambda line: None)
-    assert builds == [False, True] and len(removed) == 2
+    assert builds == [False, False, True] and len(removed) == 3
 
 
 def test_an_intact_image_is_built_once(fake_build) -> None:
