@@ -17,8 +17,12 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jsv.errors import JsvError
+
+if TYPE_CHECKING:
+    from jsv.exec_watch import ExecWatch
 
 ROOT = Path(__file__).resolve().parents[1]
 STATE_DIR = ROOT / ".jsv"
@@ -99,6 +103,8 @@ def sweep_and_report(run: str) -> None:
 
 
 def build_site(builddir: str, fresh: bool, extra: list[str], source: Path = ROOT) -> int:
+    from jsv.docker_engine import client
+    from jsv.exec_watch import ExecWatch
     from jsv.execution.plan import jobs_from_env
     from jsv.execution.progress import SerialProgress
     from jsv.execution.shard import SHARD_ENV, shard_from_env
@@ -162,49 +168,59 @@ def build_site(builddir: str, fresh: bool, extra: list[str], source: Path = ROOT
     command += extra
     print(f"run {run}: {' '.join(command[2:])}", flush=True)
     outcomes: list = []
-    if pre_execute:
-        code, outcomes = _pre_execute(
-            source, cache_path, workers, env, config, fresh, run, redact_line, verbose, shard
+    watch = ExecWatch(client(), run)
+    with watch:
+        if pre_execute:
+            code, outcomes = _pre_execute(
+                source, cache_path, workers, env, config, fresh, run, redact_line, verbose, shard
+            )
+            if shard is not None:
+                part = _write_shard(source, cache_path, shard, outcomes, Path(builddir) / "shards")
+                print(
+                    f"shard {shard.index}/{shard.count}: {len(outcomes)} page(s) written to {part}",
+                    flush=True,
+                )
+                print(summary_of(images, outcomes, started, workers), flush=True)
+                return code or _check_command_lines(watch)
+            if code != 0:
+                print(summary_of(images, outcomes, started, workers), flush=True)
+                return code
+        process = subprocess.Popen(
+            command,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
         )
-        if shard is not None:
-            part = _write_shard(source, cache_path, shard, outcomes, Path(builddir) / "shards")
-            print(f"shard {shard.index}/{shard.count}: {len(outcomes)} page(s) written to {part}", flush=True)
-            print(summary_of(images, outcomes, started, workers), flush=True)
-            return code
-        if code != 0:
-            print(summary_of(images, outcomes, started, workers), flush=True)
-            return code
-    process = subprocess.Popen(
-        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
-    )
 
-    def forward(signum: int, frame: object) -> None:
-        os.killpg(process.pid, signum)
+        def forward(signum: int, frame: object) -> None:
+            os.killpg(process.pid, signum)
 
-    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM)}
-    last_error, crash_log = "", ""
-    serial = SerialProgress(Path(source))
-    try:
-        for raw in process.stdout:
-            line = redact_line(raw)
-            progress = None if pre_execute else serial.translate(line)
-            if progress and not verbose:
-                print(progress, flush=True)
-            elif verbose or _worth_showing(line):
-                sys.stdout.write(line)
-            if line.strip().startswith("/") and "sphinx-err-" in line:
-                crash_log = line.strip()
-            match = _ONE_LINE.search(_ANSI.sub("", line))
-            if match and not match.group(1).endswith("ExecutionError"):
-                last_error = f"{match.group(1)}: {match.group(2).strip()}"
-        code = process.wait()
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        sweep_and_report(run)
+        previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM)}
+        last_error, crash_log = "", ""
+        serial = SerialProgress(Path(source))
+        try:
+            for raw in process.stdout:
+                line = redact_line(raw)
+                progress = None if pre_execute else serial.translate(line)
+                if progress and not verbose:
+                    print(progress, flush=True)
+                elif verbose or _worth_showing(line):
+                    sys.stdout.write(line)
+                if line.strip().startswith("/") and "sphinx-err-" in line:
+                    crash_log = line.strip()
+                match = _ONE_LINE.search(_ANSI.sub("", line))
+                if match and not match.group(1).endswith("ExecutionError"):
+                    last_error = f"{match.group(1)}: {match.group(2).strip()}"
+            code = process.wait()
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+            sweep_and_report(run)
     leaked = _report_leaks(source)
     if code != 0:
         reason = (
@@ -214,7 +230,7 @@ def build_site(builddir: str, fresh: bool, extra: list[str], source: Path = ROOT
         )
         print(f"error: site build failed: {reason}", file=sys.stderr)
         return code
-    scanned = _scan_for_secrets(builddir)
+    scanned = _scan_for_secrets(builddir) + _check_command_lines(watch)
     if not pre_execute:
         outcomes = serial.count_claims(Path(builddir) / "html" / "claims.json")
     print(summary_of(images, outcomes, started, workers), flush=True)
@@ -405,6 +421,17 @@ def _scan_for_secrets(builddir: str) -> int:
     for line in result.error_lines(builddir):
         print(line, file=sys.stderr)
     return 0 if result.clean else 1
+
+
+def _check_command_lines(watch: ExecWatch) -> int:
+    """1 if a secret of :data:`SECRETS_FILE` was on the command line of one of the build's execs."""
+    from jsv.redaction import recorded_labelled_secrets
+
+    exposed = watch.exposed(recorded_labelled_secrets(SECRETS_FILE))
+    print(f"command lines: {watch.count} docker exec(s) checked, {len(exposed)} carried a secret", flush=True)
+    for found in exposed:
+        print(found.error_line(), file=sys.stderr)
+    return 1 if exposed else 0
 
 
 def _error_from_crash_log(path: str) -> str:

@@ -29,11 +29,11 @@ class BrowserLab(JupyterServer):
         if self.run(f"test -f {BROWSER_SCRIPT}").exit_code != 0:
             script = resources.files("jsv.probes").joinpath("scripts/browser_open.py").read_text()
             self.put_file(BROWSER_SCRIPT, script, 0o755)
-        url = f"http://127.0.0.1:8888/lab/tree/{path}?token={self.token}"
+        url = f"http://127.0.0.1:8888/lab/tree/{path}"  # the script adds ?token= from JSV_LAB_TOKEN
         ran = self.run(
             ["/opt/jupyter/bin/python", BROWSER_SCRIPT, url, marker, attribute],
             user="alice",
-            environment={"HOME": "/home/alice"},
+            environment={"HOME": "/home/alice", "JSV_LAB_TOKEN": self.token},
             timeout=180,
         )
         try:

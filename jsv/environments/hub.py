@@ -14,6 +14,7 @@ import json
 import shlex
 from typing import Any, Self
 
+from jsv.environments.command_line import curl_token_header
 from jsv.environments.machine import CommandResult, Machine
 from jsv.environments.traitlets_app import TraitletsApp
 from jsv.errors import EnvironmentTimeout
@@ -160,7 +161,7 @@ class JupyterHub(TraitletsApp, Machine):
         )
         token_var = "JSV_CALLER_TOKEN" if token else "JSV_RUNBOOK_TOKEN"
         ran = self.run(
-            f'curl -sk -X {method} -H "Authorization: token ${token_var}"{data} '
+            f"curl -sk -X {method} {curl_token_header(token_var)}{data} "
             f"-w '\\n%{{http_code}}' {self._proxy_scheme}://127.0.0.1:{PORT}/hub/api/{path.lstrip('/')}",
             environment={"JSV_CALLER_TOKEN": token} if token else None,
         )
@@ -180,7 +181,7 @@ class JupyterHub(TraitletsApp, Machine):
         # failed); polling the user's model cost an exec every half second (see Machine.run_when).
         progress = self.local_url(f"/hub/api/users/{user}/server/progress")
         self.run(
-            f'curl -sk -N -o /dev/null --max-time {timeout:.0f} -H "Authorization: token $JSV_RUNBOOK_TOKEN" '
+            f"curl -sk -N -o /dev/null --max-time {timeout:.0f} {curl_token_header('JSV_RUNBOOK_TOKEN')} "
             f"{progress}",
             timeout=round(timeout) + 10,
         )

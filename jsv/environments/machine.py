@@ -23,6 +23,7 @@ from testcontainers.core.container import DockerContainer
 
 from jsv.columns import environment_in_column
 from jsv.environments import resources
+from jsv.environments.command_line import refuse_secrets
 from jsv.errors import ConfigurationError, EnvironmentTimeout, last_lines
 from jsv.images import ensure_image
 from jsv.images.build import requirements_of
@@ -249,8 +250,10 @@ class Machine(DockerContainer):
         """Run ``command`` (a shell string, or argv) in the container as ``user``.
 
         The command is killed after ``timeout`` seconds (exit code 124), so a
-        hung probe never blocks a runbook.
+        hung probe never blocks a runbook.  A registered secret on the command is refused
+        (:mod:`jsv.environments.command_line`): pass it in ``environment``.
         """
+        refuse_secrets(command, self.alias)
         argv = ["sh", "-c", command] if isinstance(command, str) else command
         shown = command if isinstance(command, str) else shlex.join(command)
         guarded = ["timeout", "--kill-after=5", str(timeout), *argv]

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 import shlex
+from collections.abc import Collection
 from typing import Any
 
+from jsv.environments.command_line import secrets_in
 from jsv.environments.machine import CommandResult, Machine
 from jsv.redaction import MIN_LENGTH, register
 
@@ -28,7 +31,8 @@ class NetClient(Machine):
         """``curl`` ``url``; returns status, headers and body as the client saw them."""
         # One exec: the body on stdout; the headers, curl's error and the status code (last) on stderr.
         command = ["curl", "-sS", "-k", "--max-time", str(timeout), "-D", "/dev/stderr", "-w", _STATUS_OUT]
-        return HttpReply.parse(self.run([*command, *options, url]))
+        arguments, environment = secrets_as_curl_variables([*options, url])
+        return HttpReply.parse(self.run([*command, *arguments], environment=environment))
 
     def read_versions(self) -> dict[str, str]:
         found = super().read_versions()
@@ -37,6 +41,57 @@ class NetClient(Machine):
             name, _, version = line.partition("=")
             found[name] = version
         return found
+
+
+# curl options that may carry a secret (a token header, a cookie, a body), and the form that expands variables
+_EXPANDING = {
+    "-H": "--expand-header",
+    "--header": "--expand-header",
+    "-b": "--expand-cookie",
+    "--cookie": "--expand-cookie",
+    "-d": "--expand-data",
+    "--data": "--expand-data",
+}
+
+
+def secrets_as_curl_variables(arguments: list[str]) -> tuple[list[str], dict[str, str]]:
+    """curl ``arguments`` (options, then the URL) with each registered secret in them read by curl from
+    its environment (``--variable %NAME``, ``{{NAME}}`` in an ``--expand-`` option), and that environment.
+
+    A secret elsewhere stays where it is, and ``Machine.run`` refuses the command.
+    """
+    names: dict[str, str] = {}
+
+    def hidden(text: str) -> str:
+        for value, label in secrets_in(text):
+            name = names.setdefault(value, _variable_name(label, names.values()))
+            text = text.replace(value, "{{" + name + "}}")
+        return text
+
+    *options, url = arguments
+    out: list[str] = []
+    index = 0
+    while index < len(options):
+        argument = options[index]
+        if argument in _EXPANDING and index + 1 < len(options) and secrets_in(options[index + 1]):
+            out += [_EXPANDING[argument], hidden(options[index + 1])]
+            index += 2
+        else:
+            out.append(argument)
+            index += 1
+    out += ["--expand-url", hidden(url)] if secrets_in(url) else [url]
+    declared = [part for name in names.values() for part in ("--variable", f"%{name}")]
+    return [*declared, *out], {name: value for value, name in names.items()}
+
+
+def _variable_name(label: str, taken: Collection[str]) -> str:
+    """A variable named after the secret's label (``hardened-token`` -> ``JSV_HARDENED_TOKEN``)."""
+    base = "JSV_" + re.sub(r"[^A-Za-z0-9]+", "_", label).strip("_").upper()
+    name, number = base, 1
+    while name in taken:
+        number += 1
+        name = f"{base}_{number}"
+    return name
 
 
 # curl's --write-out: switch to stderr, then the status on a line of its own (after the headers' blank line).

@@ -23,6 +23,7 @@ import json
 from typing import Any
 
 from jsv.claims import Observation
+from jsv.environments.command_line import curl_token_header
 from jsv.environments.condor import CONDOR_QUERY
 from jsv.environments.machine import Machine
 from jsv.polling import poll_until
@@ -80,7 +81,7 @@ def post_from_the_job(node: Machine, name: str, body: Any) -> tuple[int, str]:
     node.put_file(f"/tmp/{name}.json", json.dumps(body), 0o600, owner="alice")
     ran = node.run(
         IN_THE_JOB + f'sed "s/@CLUSTER@/$cluster/g" /tmp/{name}.json '
-        "| curl -sk $tls -w '\\nHTTP %{http_code}' -H \"Authorization: token $JUPYTERHUB_API_TOKEN\" "
+        f"| curl -sk $tls -w '\\nHTTP %{{http_code}}' {curl_token_header('JUPYTERHUB_API_TOKEN')} "
         "-H 'Content-Type: application/json' --data-binary @- \"$JUPYTERHUB_API_URL/batchspawner\"",
         user="alice",
     )
@@ -118,7 +119,7 @@ def notebook_sets_hub_commands(target: Any, wait: float = 20) -> Observation:
         value[key] = {"HTTP": status, "marker": written}
     value["alice's server still ready"] = bool(_servers(pool).get("", {}).get("ready"))
     through = pool.submit.run(
-        "curl -sk -o /dev/null -w 'HTTP %{http_code}\\n' -H \"Authorization: token $T\" "
+        f"curl -sk -o /dev/null -w 'HTTP %{{http_code}}\\n' {curl_token_header('T')} "
         f"{pool.submit.local_url('/user/alice/api/status')}",
         environment={"T": target.token},
     )
@@ -149,7 +150,7 @@ def spawn_with_options(target: Any, options: dict[str, str], timeout: float = 18
     poll_until(lambda: _servers(pool), lambda servers: not servers, timeout=90)
     pool.submit.put_file("/tmp/alice-options.json", json.dumps(options), 0o644)
     started = pool.submit.run(
-        "curl -sk -w 'HTTP %{http_code}' -X POST -H \"Authorization: token $T\" "
+        f"curl -sk -w 'HTTP %{{http_code}}' -X POST {curl_token_header('T')} "
         f"-d @/tmp/alice-options.json {pool.submit.local_url('/hub/api/users/alice/server')}",
         environment={"T": token},
     )

@@ -19,6 +19,7 @@ from typing import Any
 
 from jsv.claims import Observation
 from jsv.environments import JupyterHub, NetClient
+from jsv.environments.command_line import curl_token_header
 from jsv.errors import NotInPosition
 from jsv.probes.curl_browser import browser_for
 from jsv.probes.http import Browser, Reply, Request, Target, token_header
@@ -37,7 +38,7 @@ SHARERS = ("alice", "bob")
 """alice is in the group the sharing role names, bob is not."""
 READ_TOKEN = (
     "pid=$(pgrep -u alice -f jupyterhub-singleuser | head -n 1); "
-    "T=$(tr '\\0' '\\n' < /proc/$pid/environ | sed -n 's/^JUPYTERHUB_API_TOKEN=//p'); "
+    "export T=$(tr '\\0' '\\n' < /proc/$pid/environ | sed -n 's/^JUPYTERHUB_API_TOKEN=//p'); "
     "NOW=$(date -u +%Y-%m-%dT%H:%M:%SZ); "
     '[ -n "$T" ] || { echo no-token; exit 1; }'
 )
@@ -46,8 +47,7 @@ READ_TOKEN = (
 def _curl(method: str, path: str, body: str) -> str:
     data = f" -H 'Content-Type: application/json' -d \"$(echo '{body}' | sed s/NOW/$NOW/)\"" if body else ""
     return (
-        f'curl -s -o /dev/null -w "%{{http_code}}\\n" -X {method} '
-        f'-H "Authorization: token $T"{data} {API}/{path}'
+        f'curl -s -o /dev/null -w "%{{http_code}}\\n" -X {method} {curl_token_header("T")}{data} {API}/{path}'
     )
 
 

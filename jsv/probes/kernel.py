@@ -6,6 +6,7 @@ import json
 import shlex
 from importlib import resources
 
+from jsv.environments.command_line import curl_token_header
 from jsv.environments.machine import CommandResult, Machine
 
 SCRIPT_PATH = "/opt/jsv/kernel_message.py"
@@ -15,7 +16,9 @@ PYTHON = "/opt/jupyter/bin/python"
 def start_kernel(server: Machine, token: str) -> str:
     """Start a kernel through the server's REST API (as its owner would); return its id."""
     ran = server.run(
-        f"curl -s -X POST -H 'Authorization: token {token}' http://127.0.0.1:8888/api/kernels", user="alice"
+        f"curl -s -X POST {curl_token_header('T')} http://127.0.0.1:8888/api/kernels",
+        user="alice",
+        environment={"T": token},
     )
     return json.loads(ran.stdout)["id"]
 

@@ -16,7 +16,8 @@ from jsv.redaction import MIN_LENGTH, register
 LOGIN = """rm -f {jar}; curl -sk -c {jar} -o /dev/null {base}{path}
 xsrf=$(awk '$6=="_xsrf" {{print $7}}' {jar})
 curl -sk -b {jar} -c {jar} -o /dev/null -w 'POST {path}: %{{http_code}}\\n' \\
-     --data-urlencode "_xsrf=$xsrf"{fields} --data-urlencode "password={password}" {base}{path}"""
+     --data-urlencode "_xsrf=$xsrf"{fields} \\
+     --variable %JSV_PASSWORD --expand-data-urlencode "password={{{{JSV_PASSWORD}}}}" {base}{path}"""
 
 LANDING_FORMAT = "'%{http_code} %{url_effective}\\n'"  # curl -w: status and final URL
 
@@ -37,11 +38,12 @@ def form_login(
     server's form a ``new_password`` next to the token.
     """
     fields = f' --data-urlencode "username={username}"' if username else ""
+    secrets = {"JSV_PASSWORD": password}  # read by curl from its environment: ps shows command lines
     if new_password:
-        fields += f' --data-urlencode "new_password={new_password}"'
-    ran = client.run(
-        LOGIN.format(base=base.rstrip("/"), path=path, password=password, jar=jar, fields=fields)
-    )
+        fields += ' --variable %JSV_NEW_PASSWORD --expand-data-urlencode "new_password={{JSV_NEW_PASSWORD}}"'
+        secrets["JSV_NEW_PASSWORD"] = new_password
+    login = LOGIN.format(base=base.rstrip("/"), path=path, jar=jar, fields=fields)
+    ran = client.run(login, environment=secrets)
     register_jar(client, jar)
     return ran
 

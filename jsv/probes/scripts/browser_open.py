@@ -3,14 +3,17 @@
 Runs *inside* the browser-lab container (Debian's chromium + chromium-driver,
 Selenium from PyPI; no browser download):
 
-    python3 browser_open.py URL MARKER_TEXT ATTRIBUTE
+    JSV_LAB_TOKEN=... python3 browser_open.py URL MARKER_TEXT ATTRIBUTE
 
+The server's token comes from the environment and is added to URL here, so it
+is never on a command line (``ps`` shows those to every user).
 Waits until an output containing MARKER_TEXT is rendered, then up to 5 s for
 ``document.body`` to carry ATTRIBUTE (set only by the notebook's script).
 Prints one JSON line.
 """
 
 import json
+import os
 import sys
 
 from selenium import webdriver
@@ -22,6 +25,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 def main() -> int:
     url, marker, attribute = sys.argv[1:4]
+    if os.environ.get("JSV_LAB_TOKEN"):
+        url += ("&" if "?" in url else "?") + "token=" + os.environ["JSV_LAB_TOKEN"]
     options = Options()
     options.binary_location = "/usr/bin/chromium"
     for flag in (
