@@ -73,8 +73,10 @@ def login_redirect(client: NetClient, target: JupyterServer) -> Observation:
         f"rm -f /tmp/jar; curl -sk -c /tmp/jar -o /dev/null '{base}/login'\n"
         "xsrf=$(awk '$6==\"_xsrf\" {print $7}' /tmp/jar)\n"
         "curl -sk -b /tmp/jar -c /tmp/jar -o /dev/null -w '%{http_code} %{redirect_url}\\n' "
-        f'--data-urlencode "_xsrf=$xsrf" --data-urlencode "password={target.token}" '
-        f"'{base}/login?next={next_url}'"
+        '--data-urlencode "_xsrf=$xsrf" '
+        '--variable %JSV_PASSWORD --expand-data-urlencode "password={{JSV_PASSWORD}}" '
+        f"'{base}/login?next={next_url}'",
+        environment={"JSV_PASSWORD": target.token},
     )
     register_jar(client, "/tmp/jar")
     return Observation(ran.stdout.strip(), ran.transcript)
