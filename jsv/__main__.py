@@ -431,7 +431,13 @@ def _check_command_lines(watch: ExecWatch) -> int:
     print(f"command lines: {watch.count} docker exec(s) checked, {len(exposed)} carried a secret", flush=True)
     for found in exposed:
         print(found.error_line(), file=sys.stderr)
-    return 1 if exposed else 0
+    if not watch.complete:
+        print(
+            "error: the Docker engine's event stream ended during the build: command lines not all checked; "
+            "run the build again",
+            file=sys.stderr,
+        )
+    return 1 if exposed or not watch.complete else 0
 
 
 def _error_from_crash_log(path: str) -> str:

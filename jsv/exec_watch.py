@@ -50,6 +50,9 @@ class ExecWatch:
         self._lock = threading.Lock()
         self._stream: Any = None
         self._thread: threading.Thread | None = None
+        self._closing = False
+        self.complete = True
+        """False when the engine's event stream ended before the watch did: the check then saw only part."""
 
     def __enter__(self) -> ExecWatch:
         self._stream = self._engine.events(decode=True, filters=self._filters)
@@ -61,8 +64,10 @@ class ExecWatch:
         try:
             for event in self._stream:
                 self._record(event)
-        except Exception:  # the stream is closed under the reader at the end (see __exit__)
-            return
+        except Exception:  # expected once __exit__ closes the stream under the reader
+            pass
+        if not self._closing:
+            self.complete = False
 
     def _record(self, event: dict[str, Any]) -> None:
         action = str(event.get("Action") or event.get("status") or "")
@@ -80,6 +85,7 @@ class ExecWatch:
         now = int(time.time())
         for event in self._engine.events(decode=True, since=now - 5, until=now + 1, filters=self._filters):
             self._record(event)
+        self._closing = True
         self._stream.close()
         if self._thread is not None:
             self._thread.join(timeout=5)
