@@ -39,7 +39,13 @@ def refuse_secrets(command: str | list[str], where: str) -> None:
         )
 
 
+def curl_from_environment(variable: str, option: str, text: str) -> str:
+    """curl options that pass ``text`` to ``--<option>`` with each ``{}`` in it replaced, by curl, with the
+    value of ``$variable`` (so the command line shows ``{{variable}}``)."""
+    expanded = text.replace("{}", "{{" + variable + "}}")
+    return f'--variable %{variable} --expand-{option} "{expanded}"'
+
+
 def curl_token_header(variable: str) -> str:
-    """curl options that send ``Authorization: token <$variable>``, the token read by curl from its
-    environment (so the command line shows ``{{variable}}``)."""
-    return f'--variable %{variable} --expand-header "Authorization: token {{{{{variable}}}}}"'
+    """curl options that send ``Authorization: token <$variable>``, the token read by curl itself."""
+    return curl_from_environment(variable, "header", "Authorization: token {}")

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from jsv.claims import Observation
 from jsv.environments import JupyterServer, NetClient
+from jsv.environments.command_line import curl_from_environment
 from jsv.probes.login import cookie_request, form_login, register_jar, status_of
 from jsv.redaction import register
 
@@ -74,7 +75,7 @@ def login_redirect(client: NetClient, target: JupyterServer) -> Observation:
         "xsrf=$(awk '$6==\"_xsrf\" {print $7}' /tmp/jar)\n"
         "curl -sk -b /tmp/jar -c /tmp/jar -o /dev/null -w '%{http_code} %{redirect_url}\\n' "
         '--data-urlencode "_xsrf=$xsrf" '
-        '--variable %JSV_PASSWORD --expand-data-urlencode "password={{JSV_PASSWORD}}" '
+        f"{curl_from_environment('JSV_PASSWORD', 'data-urlencode', 'password={}')} "
         f"'{base}/login?next={next_url}'",
         environment={"JSV_PASSWORD": target.token},
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from jsv.environments.command_line import curl_from_environment
 from jsv.environments.machine import CommandResult
 from jsv.environments.net_client import NetClient
 from jsv.redaction import MIN_LENGTH, register
@@ -17,7 +18,7 @@ LOGIN = """rm -f {jar}; curl -sk -c {jar} -o /dev/null {base}{path}
 xsrf=$(awk '$6=="_xsrf" {{print $7}}' {jar})
 curl -sk -b {jar} -c {jar} -o /dev/null -w 'POST {path}: %{{http_code}}\\n' \\
      --data-urlencode "_xsrf=$xsrf"{fields} \\
-     --variable %JSV_PASSWORD --expand-data-urlencode "password={{{{JSV_PASSWORD}}}}" {base}{path}"""
+     {password} {base}{path}"""
 
 LANDING_FORMAT = "'%{http_code} %{url_effective}\\n'"  # curl -w: status and final URL
 
@@ -40,9 +41,10 @@ def form_login(
     fields = f' --data-urlencode "username={username}"' if username else ""
     secrets = {"JSV_PASSWORD": password}  # read by curl from its environment: ps shows command lines
     if new_password:
-        fields += ' --variable %JSV_NEW_PASSWORD --expand-data-urlencode "new_password={{JSV_NEW_PASSWORD}}"'
+        fields += " " + curl_from_environment("JSV_NEW_PASSWORD", "data-urlencode", "new_password={}")
         secrets["JSV_NEW_PASSWORD"] = new_password
-    login = LOGIN.format(base=base.rstrip("/"), path=path, jar=jar, fields=fields)
+    password_field = curl_from_environment("JSV_PASSWORD", "data-urlencode", "password={}")
+    login = LOGIN.format(base=base.rstrip("/"), path=path, jar=jar, fields=fields, password=password_field)
     ran = client.run(login, environment=secrets)
     register_jar(client, jar)
     return ran

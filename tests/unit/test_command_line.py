@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from jsv import redaction
-from jsv.environments.command_line import curl_token_header, refuse_secrets
+from jsv.environments.command_line import curl_from_environment, curl_token_header, refuse_secrets
 from jsv.environments.net_client import secrets_as_curl_variables
 from jsv.errors import ConfigurationError
 
@@ -34,8 +34,11 @@ def test_a_command_without_secrets_passes():
     refuse_secrets('curl -H "Authorization: token $T"', "client")
 
 
-def test_curl_token_header_names_only_the_variable():
+def test_curl_options_name_only_the_variable():
     assert curl_token_header("T") == '--variable %T --expand-header "Authorization: token {{T}}"'
+    assert curl_from_environment("P", "data-urlencode", "password={}") == (
+        '--variable %P --expand-data-urlencode "password={{P}}"'
+    )
 
 
 def test_curl_arguments_read_each_secret_from_the_environment():
