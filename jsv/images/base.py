@@ -4,7 +4,9 @@ Two ways to get it, chosen by ``JSV_BASE`` (``auto`` by default):
 
 * ``pull``      - ``docker pull debian:trixie-slim`` from a registry;
 * ``bootstrap`` - ``debootstrap --variant=minbase trixie`` (or ``mmdebstrap``)
-  on the host, then ``docker import``: works with no registry at all;
+  on the host, given the slim image's container settings
+  (:mod:`jsv.images.container_rootfs`), then ``docker import``: works with no
+  registry at all;
 * ``auto``      - pull, and bootstrap if the registry does not answer.
 
 Either way the result is tagged ``jsv/base:trixie``; environment tags hash its
@@ -19,17 +21,21 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import docker.errors
 
 from jsv.docker_engine import client
 from jsv.errors import BaseImageUnavailable, last_lines
+from jsv.images.container_rootfs import make_container_rootfs, recipe
 from jsv.labels import PROJECT_LABEL, PROJECT_VALUE
 
 BASE_IMAGE = "jsv/base:trixie"
 UPSTREAM_IMAGE = ("debian", "trixie-slim")
 SUITE = "trixie"
 SOURCE_ENV = "JSV_BASE"
+RECIPE_LABEL = "org.jsv.base-recipe"
+"""On a bootstrapped base: the :func:`jsv.images.container_rootfs.recipe` it was made with."""
 
 
 def base_source() -> str:
@@ -50,12 +56,16 @@ def ensure_base_image(report: Callable[[str], None] = _quiet) -> str:
     ``report`` gets a line when the base has to be obtained and one when it is ready (with seconds).
     """
     engine = client()
-    try:
-        return engine.images.get(BASE_IMAGE).id
-    except docker.errors.ImageNotFound:
-        pass
-    source = base_source()
     started = time.monotonic()
+    try:
+        present = engine.images.get(BASE_IMAGE)
+    except docker.errors.ImageNotFound:
+        present = None
+    if present is not None:
+        if not _stale_bootstrap(present.labels or {}):
+            return present.id
+        report(f"base {BASE_IMAGE}: bootstrapped with other container settings than now; obtaining it again")
+    source = base_source()
     pull_error = ""
     if source in {"auto", "pull"}:
         report(f"base {BASE_IMAGE}: pulling {':'.join(UPSTREAM_IMAGE)} ({SOURCE_ENV}={source})")
@@ -75,6 +85,11 @@ def ensure_base_image(report: Callable[[str], None] = _quiet) -> str:
     image_id = _bootstrap(pull_error)
     report(f"base {BASE_IMAGE}: bootstrapped in {time.monotonic() - started:.0f} s")
     return image_id
+
+
+def _stale_bootstrap(image_labels: dict[str, str]) -> bool:
+    """A base this project bootstrapped (pulled ones carry no project label) with other settings than now."""
+    return PROJECT_LABEL in image_labels and image_labels.get(RECIPE_LABEL) != recipe()
 
 
 def _bootstrap(pull_error: str) -> str:
@@ -102,13 +117,14 @@ def _bootstrap(pull_error: str) -> str:
         for name in os.listdir(archives) if os.path.isdir(archives) else []:
             if name.endswith(".deb"):
                 os.unlink(os.path.join(archives, name))
+        make_container_rootfs(Path(rootfs))
         tar = subprocess.Popen(["tar", "-C", rootfs, "-c", "."], stdout=subprocess.PIPE)
         imported = subprocess.run(
             [
                 "docker",
                 "import",
                 "--change",
-                f"LABEL {PROJECT_LABEL}={PROJECT_VALUE}",
+                f"LABEL {PROJECT_LABEL}={PROJECT_VALUE} {RECIPE_LABEL}={recipe()}",
                 "--change",
                 'CMD ["/bin/bash"]',
                 "-",

@@ -37,6 +37,23 @@ def test_images_pin_the_jupyter_server_release():
     assert out.decode().strip() == "2.21.1"
 
 
+def test_images_install_packages_as_the_slim_registry_image_does():
+    """Pulled (debian:trixie-slim) or bootstrapped, the base makes apt leave out documentation and start no
+    service: a built image's packages brought no manual page or changelog, and policy-rc.d refuses."""
+    found = docker.from_env().containers.run(
+        ensure_image("single-user"),
+        entrypoint=[
+            "sh",
+            "-c",
+            "find /usr/share/man /usr/share/doc /usr/share/locale -type f ! -name copyright"
+            " ! -name locale.alias | wc -l; /usr/sbin/policy-rc.d; echo policy $?",
+        ],
+        remove=True,
+        labels=labels(),
+    )
+    assert found.decode().split() == ["0", "policy", "101"]
+
+
 def test_the_integrity_check_finds_a_file_removed_from_a_built_image():
     tag = ensure_image("single-user")
     assert lost_installed_files(tag) == []
