@@ -108,12 +108,19 @@ def remove_excluded(rootfs: Path) -> int:
                 if not path.is_symlink() and not _kept("/" + path.relative_to(rootfs).as_posix()):
                     path.unlink()
                     removed += 1
-    while _prune(tops):
+    while _prune(rootfs, tops):
         pass
     return removed
 
 
-def _prune(tops: list[Path]) -> int:
+def _dangling(rootfs: Path, link: Path) -> bool:
+    """Whether ``link`` points nowhere inside ``rootfs`` (an absolute target is read from ``rootfs``, not
+    from the host)."""
+    target = os.readlink(link)
+    return not (rootfs / target.lstrip("/") if target.startswith("/") else link.parent / target).exists()
+
+
+def _prune(rootfs: Path, tops: list[Path]) -> int:
     """Remove dangling links and empty folders below ``tops`` (not the tops themselves); return how many."""
     pruned = 0
     for top in tops:
@@ -121,7 +128,7 @@ def _prune(tops: list[Path]) -> int:
             for name in [*dirs, *files]:
                 path = Path(folder, name)
                 if path.is_symlink():
-                    if not path.exists():
+                    if _dangling(rootfs, path):
                         path.unlink()
                         pruned += 1
                 elif path.is_dir() and not any(path.iterdir()):

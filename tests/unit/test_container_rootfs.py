@@ -31,6 +31,8 @@ def test_documentation_goes_and_copyright_files_stay(tmp_path: Path) -> None:
     (tmp_path / "usr/share/doc/gawk").mkdir()
     (tmp_path / "usr/share/doc/gawk/changelog").symlink_to("../bash/changelog.Debian.gz")
     (tmp_path / "usr/share/doc/bash-doc").symlink_to("bash")
+    (tmp_path / "usr/share/doc/sh").symlink_to("/usr/share/doc/bash")  # absolute: read inside the tree
+    (tmp_path / "usr/share/doc/gone").symlink_to("/usr/share/doc/bash/changelog.Debian.gz")
 
     assert make_container_rootfs(tmp_path) == 3
 
@@ -40,6 +42,7 @@ def test_documentation_goes_and_copyright_files_stay(tmp_path: Path) -> None:
         "usr/share/doc/bash",
         "usr/share/doc/bash-doc",
         "usr/share/doc/bash/copyright",
+        "usr/share/doc/sh",
         "usr/share/locale",
         "usr/share/locale/locale.alias",
         "usr/share/man",
