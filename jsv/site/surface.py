@@ -3,7 +3,8 @@
 The inventory is read once per build from the pinned environments
 (:func:`jsv.surface.enumerate.enumerate_all`, cached by image tag), matched
 with its reviews, and any unreviewed or stale item fails the build with one
-line naming it.  ``.. jsv-attack-surface:: jupyterhub`` renders a component's
+line naming it, as does a review whose quoted code the installed release no
+longer has (:mod:`jsv.surface.quotes`).  ``.. jsv-attack-surface:: jupyterhub`` renders a component's
 table with its claim ids linked (through the ``claim`` role's resolver).
 """
 
@@ -23,6 +24,7 @@ from jsv.site.ledger_docs import mark_ledger_fed
 from jsv.site.roles import claim_ref
 from jsv.surface.enumerate import enumerate_all
 from jsv.surface.model import ReviewedItem
+from jsv.surface.quotes import check_quotes
 from jsv.surface.review import SurfaceError, load_reviews, review
 
 SURFACE_FILE = "attack-surface.json"
@@ -36,8 +38,11 @@ def surface(app: Sphinx) -> dict[str, list[ReviewedItem]]:
         app.jsv_surface_versions = {}
         problems: list[str] = []
         try:
-            for inventory in enumerate_all(Path(app.outdir).parent / ".jsv-surface"):
-                items, issues = review(inventory, load_reviews(inventory.component), known)
+            cache = Path(app.outdir).parent / ".jsv-surface"
+            for inventory in enumerate_all(cache):
+                reviews = load_reviews(inventory.component)
+                items, issues = review(inventory, reviews, known)
+                issues += check_quotes(inventory.component, reviews, cache)
                 found[inventory.component] = items
                 app.jsv_surface_versions[inventory.component] = {
                     **inventory.versions,
@@ -67,6 +72,9 @@ def _verdict(item: ReviewedItem) -> nodes.paragraph:
             para += claim_ref(claim_id=claim_id)
     else:
         para += nodes.Text(item.review.reason)
+        for index, quote in enumerate(item.review.quotes):  # checked against the installed file this build
+            para += nodes.Text(" Quoted: " if index == 0 else "; ")
+            para += nodes.literal(text=f"{quote.file} {quote.function}".strip())
     return para
 
 

@@ -31,6 +31,22 @@ class SurfaceItem:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """Lines of the installed code a review reason rests on: the build checks they are still there."""
+
+    file: str  # relative to site-packages: ``jupyterhub/apihandlers/hub.py``
+    function: str  # qualified name in it (``ShutdownAPIHandler.post``), a class, or "" for the module
+    lines: tuple[str, ...]
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Quote:
+        return cls(data["file"], data.get("function", ""), tuple(data["lines"]))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "function": self.function, "lines": list(self.lines)}
+
+
+@dataclass(frozen=True)
 class Review:
     """A reviewer's entry for one item: who reaches it, what flows in, and the verdict."""
 
@@ -42,6 +58,7 @@ class Review:
     claims: tuple[str, ...] = ()
     reason: str = ""
     changes_state: bool = False
+    quotes: tuple[Quote, ...] = ()
 
     @property
     def key(self) -> tuple[str, str]:
@@ -59,6 +76,7 @@ class Review:
             claims=tuple(verdict.get("claims", ())),
             reason=verdict.get("reason", ""),
             changes_state=bool(data.get("changes_state", False)),
+            quotes=tuple(Quote.from_data(q) for q in verdict.get("quotes", ())),
         )
 
 
@@ -79,6 +97,7 @@ class ReviewedItem:
             verdict="claims" if review.claims else "reason",
             claims=list(review.claims),
             reason=review.reason,
+            quotes=[quote.to_json() for quote in review.quotes],
         )
         return item
 

@@ -31,7 +31,12 @@ ENTRY = {
     "reachable_by": ["token with read:hub"],
     "input": "none",
     "changes_state": False,
-    "verdict": {"reason": "@needs_scope('read:hub') (apihandlers/hub.py:83)"},
+    "verdict": {
+        "reason": "@needs_scope('read:hub') (apihandlers/hub.py InfoAPIHandler.get)",
+        "quotes": [
+            {"file": "jupyterhub/apihandlers/hub.py", "function": "InfoAPIHandler.get", "lines": ["@needs"]}
+        ],
+    },
 }
 
 
@@ -71,6 +76,7 @@ def test_a_verdict_naming_an_unknown_claim_is_refused(tmp_path: Path) -> None:
     [
         ({"verdict": {}}, "verdict"),
         ({"verdict": {"reason": "x" * 20, "claims": ["HUB-01"]}}, "verdict"),
+        ({"verdict": {"reason": "a reason with no quote of the code"}}, "quotes"),
         ({"reachable_by": []}, "reachable_by"),
         ({"colour": "red"}, "entries/0"),
     ],
