@@ -118,13 +118,23 @@ class CondorPool:
 
     stock_query_cmd = CONDOR_QUERY
 
-    def __init__(self, lab: Lab, submit: CondorSubmitHub, security: PoolSecurity, **execute_env: str) -> None:
+    def __init__(
+        self,
+        lab: Lab,
+        submit: CondorSubmitHub,
+        security: PoolSecurity,
+        jupyter_node_fixes: tuple[str, ...] = (),
+        **execute_env: str,
+    ) -> None:
+        """``jupyter_node_fixes``: claims whose published fix is a config.d file of the dedicated node."""
         self.lab = lab
         self.security = security
         self.cm = lab.start(CondorNode("cm", "cm", security))
         self.worker = lab.start(CondorNode("execute", "worker", security, **execute_env))
         self.jupyter_node = lab.start(
-            CondorNode("execute", "jupyter-node", security, JSV_JUPYTER_NODE="1", **execute_env)
+            CondorNode("execute", "jupyter-node", security, JSV_JUPYTER_NODE="1", **execute_env).with_fix(
+                *jupyter_node_fixes
+            )
         )
         self.submit = lab.start(submit)
         self.wait_for_slots(2)
@@ -162,6 +172,11 @@ class CondorPool:
             if ads:
                 return ads[0]
         return {}
+
+    def active_jobs(self, user: str) -> list[str]:
+        """The cluster ids of ``user``'s jobs that are neither removed nor completed."""
+        ran = self.submit.run(f"condor_q {user} -constraint 'JobStatus != 3 && JobStatus != 4' -af ClusterId")
+        return ran.stdout.split()
 
     def alices_node(self) -> Machine:
         """The execute node running alice's notebook job (read from the queue)."""

@@ -133,6 +133,10 @@ class SlurmCluster:
     def squeue(self, *args: str, user: str = "root") -> CommandResult:
         return self.submit.run(["squeue", *args], user=user)
 
+    def active_jobs(self, user: str) -> list[str]:
+        """The ids of ``user``'s jobs still in the queue (pending, running or completing)."""
+        return self.squeue("-h", "-u", user, "-o", "%i").stdout.split()
+
     def alices_job(self) -> dict[str, str]:
         """alice's running job: id, partition, time limit, node and name (empty when none runs)."""
         line = self.squeue("-h", "-u", "alice", "-t", "RUNNING", "-o", "%i|%P|%l|%N|%j").stdout.strip()
