@@ -164,3 +164,41 @@ class VulnerableJupyterServer219(JupyterServer):
     """
 
     environment = "single-user-adv-2.19"
+
+
+FIRST_DONE = "jsv: mallory's first command returned"
+SERVER_EXITED = "jsv: jupyter server exited"
+
+
+class ServerAfterAnotherUser(JupyterServer):
+    """alice's server, started only once ``mallory`` has run ``first`` (a shell command) in the container.
+
+    Who comes first decides names in places both can write (a socket in ``/tmp``): the container runs
+    ``first`` as mallory, then the image's start script.  A server that exits (its socket name taken)
+    leaves the container running, so a check can look at what happened: :attr:`server_started`.
+    """
+
+    def __init__(self, variant: str, alias: str = "jupyter", *, first: str, **kwargs: Any) -> None:
+        super().__init__(variant, alias, **kwargs)
+        self.first = first
+        self.with_env("JSV_FIRST", first)
+        script = (
+            "setpriv --reuid=mallory --regid=mallory --init-groups "
+            'env HOME=/home/mallory sh -c "$JSV_FIRST"; '
+            f'echo "{FIRST_DONE} ($?)"; /usr/local/bin/start-server "$@"; '
+            f'echo "{SERVER_EXITED} ($?)"; exec tail -f /dev/null'
+        )
+        self.with_kwargs(**{**self._kwargs, "entrypoint": ["sh", "-c", script, "start-server"]})
+
+    def is_ready(self) -> bool:
+        return super().is_ready() or SERVER_EXITED in self.logs_text()
+
+    @property
+    def server_started(self) -> bool:
+        """Whether alice's server came up (its ready line), rather than exiting."""
+        return READY_MARKER in self.logs_text()
+
+    def describe(self) -> str:
+        return f"# first, as mallory, before alice's server starts:\n{self.first}\n# alice's server:\n" + (
+            super().describe()
+        )
