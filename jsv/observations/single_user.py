@@ -350,6 +350,13 @@ def socket_answer(target: Machine, socket_path: str, token: str) -> Observation:
 PROJECT = "/srv/project"
 """The shared folder: owned by alice, group ``team`` (alice and mallory), mode 2775; alice's ``~/project``."""
 
+PROJECT_FILESYSTEM = "/srv"
+"""A file system of its own for the project space (``.with_tmpfs_mount(PROJECT_FILESYSTEM)``, before start).
+
+The containers' own file system on the build machines (fuse-overlayfs) does not give a file alice creates
+in a setgid directory the directory's group, as Linux file systems do; on a tmpfs it gets ``team``.
+"""
+
 
 def shared_project(machine: Machine) -> CommandResult:
     """Make :data:`PROJECT` as a site would (idempotent): group ``team``, 2775, linked as ``~/project``.
@@ -358,7 +365,7 @@ def shared_project(machine: Machine) -> CommandResult:
     """
     return machine.run(
         "getent group team >/dev/null || groupadd team; usermod -aG team alice; usermod -aG team mallory; "
-        f"install -d -o alice -g team -m 2775 {PROJECT}; "
+        f"chmod 755 {PROJECT_FILESYSTEM}; install -d -o alice -g team -m 2775 {PROJECT}; "
         f"ln -sfn {PROJECT} /home/alice/project && chown -h alice:alice /home/alice/project; "
         "install -d -o alice -g alice /home/alice/.ipython /home/alice/.ipython/profile_default "
         "/home/alice/.ipython/profile_default/startup"
