@@ -103,11 +103,10 @@ class AttackSurfaceTable(SphinxDirective):
         for item in items:
             row = nodes.row()
             row += _cell(" ".join(item.item.methods) or "command")
-            shown = (
-                item.item.pattern
-                if item.item.kind == "route"
-                else f"{item.item.pattern} = {item.item.handler}"
-            )
+            shown = {
+                "route": item.item.pattern,
+                "call": f"{item.item.handler} in {item.item.pattern}",
+            }.get(item.item.kind, f"{item.item.pattern} = {item.item.handler}")
             row += _cell(nodes.paragraph("", "", nodes.literal(text=shown)))
             row += _cell(", ".join(item.review.reachable_by))
             row += _cell(item.review.input)

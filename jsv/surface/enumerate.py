@@ -140,7 +140,10 @@ def _slurm(trait: str) -> bool:
 
 
 def enumerate_all(cache_dir: Path | None = None) -> list[Inventory]:
-    """Every component's inventory: jupyterhub, batchspawner (Condor and Slurm), jupyter_server, CHP."""
+    """Every component's inventory: jupyterhub, batchspawner (Condor and Slurm), jupyter_server, CHP, then the
+    privileged calls of the hub's, batchspawner's and kubespawner's packages (jsv/surface/privileged.py)."""
+    from jsv.surface.privileged import enumerate_privileged  # it builds on this module's Source
+
     hub_tag, hub = run_source(HUB, cache_dir)
     condor_tag, condor = run_source(CONDOR_HUB, cache_dir)
     slurm_tag, slurm = run_source(SLURM_HUB, cache_dir)
@@ -180,4 +183,5 @@ def enumerate_all(cache_dir: Path | None = None) -> list[Inventory]:
             proxy["versions"],
             tuple(routes("configurable-http-proxy", proxy, bool, chp)),
         ),
+        *enumerate_privileged(cache_dir),
     ]

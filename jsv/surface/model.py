@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-ROUTE, COMMAND = "route", "command"
+ROUTE, COMMAND, CALL = "route", "command", "call"
 
 
 @dataclass(frozen=True)
@@ -13,18 +13,20 @@ class SurfaceItem:
     """One route (all methods its handler implements) or one command-line template, as enumerated."""
 
     component: str
-    kind: str  # ROUTE or COMMAND
-    pattern: str  # the router's regex, or the spawner trait (``CondorSpawner.batch_query_cmd``)
-    handler: str  # the handler class, or the trait's value as the running spawner holds it
-    methods: tuple[str, ...] = ()
+    kind: str  # ROUTE, COMMAND or CALL
+    pattern: str  # the router's regex, the trait (``CondorSpawner.batch_query_cmd``), or "file function"
+    handler: str  # the handler class, the trait's value as the running spawner holds it, or the called name
+    methods: tuple[str, ...] = ()  # a route's methods; a call's kind (file-system, format, pattern)
     sources: tuple[str, ...] = ()  # file:line in site-packages of each method's implementation
     version: str = ""  # "package version" the item was read from
 
     @property
     def key(self) -> tuple[str, str]:
-        return (self.pattern, self.handler if self.kind == ROUTE else "")
+        return (self.pattern, "" if self.kind == COMMAND else self.handler)
 
     def label(self) -> str:
+        if self.kind == CALL:
+            return f"{self.component}: {self.methods[0]} call {self.handler} in {self.pattern}"
         if self.kind == ROUTE:
             return f"{self.component}: {' '.join(self.methods)} {self.pattern} ({self.handler})"
         return f"{self.component}: command {self.pattern} = {self.handler!r}"

@@ -22,6 +22,9 @@ QUOTED_IN = {
     "batchspawner": ("condor", HUB_PYTHON),
     "jupyter_server": ("single-user", SERVER_PYTHON),
     "configurable-http-proxy": ("hub", HUB_PYTHON),
+    "privileged-hub": ("hub", HUB_PYTHON),
+    "privileged-batchspawner": ("condor", HUB_PYTHON),
+    "privileged-kubespawner": ("kube-tools", "/opt/kube/bin/python"),
 }
 """component -> (environment, interpreter) whose installed files its quotes are read from."""
 

@@ -12,7 +12,15 @@ from jsv.surface.model import ROUTE, Inventory, SurfaceItem
 from jsv.surface.review import SurfaceError, load_reviews, review
 
 ROOT = Path(__file__).resolve().parents[2]
-COMPONENTS = ["jupyterhub", "batchspawner", "jupyter_server", "configurable-http-proxy"]
+COMPONENTS = [
+    "jupyterhub",
+    "batchspawner",
+    "jupyter_server",
+    "configurable-http-proxy",
+    "privileged-hub",
+    "privileged-batchspawner",
+    "privileged-kubespawner",
+]
 
 
 def item(pattern: str, handler: str = "pkg.Handler", methods: tuple[str, ...] = ("GET",)) -> SurfaceItem:

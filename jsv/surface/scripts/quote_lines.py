@@ -24,19 +24,23 @@ def locate(file, roots):
     return None
 
 
+def children(node):
+    """The definitions directly inside ``node``, in its body or its statements (if, try, with), not deeper."""
+    kinds = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, kinds):
+            yield child
+        else:
+            yield from children(child)
+
+
 def definition(tree, qualname):
     """(first line, last line) of the class or function ``qualname`` (1-based, decorators included)."""
-    kinds = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
-    scope = tree.body
-    found = None
+    found = tree
     for part in qualname.split("."):
-        found = next(
-            (node for node in scope if isinstance(node, kinds) and node.name == part),
-            None,
-        )
+        found = next((node for node in children(found) if node.name == part), None)
         if found is None:
             return None
-        scope = found.body
     first = min([found.lineno] + [d.lineno for d in found.decorator_list])
     return first, found.end_lineno
 
