@@ -168,6 +168,8 @@ class VulnerableJupyterServer219(JupyterServer):
 
 FIRST_DONE = "jsv: mallory's first command returned"
 SERVER_EXITED = "jsv: jupyter server exited"
+NOT_STARTED = "the Jupyter server could not be started"
+"""jupyter_server's critical line when it cannot bind (``_bind_http_server``), before it exits."""
 
 
 class ServerAfterAnotherUser(JupyterServer):
@@ -191,12 +193,19 @@ class ServerAfterAnotherUser(JupyterServer):
         self.with_kwargs(**{**self._kwargs, "entrypoint": ["sh", "-c", script, "start-server"]})
 
     def is_ready(self) -> bool:
-        return super().is_ready() or SERVER_EXITED in self.logs_text()
+        log = self.logs_text()
+        return READY_MARKER in log or SERVER_EXITED in log or NOT_STARTED in log
 
     @property
     def server_started(self) -> bool:
-        """Whether alice's server came up (its ready line), rather than exiting."""
-        return READY_MARKER in self.logs_text()
+        """Whether alice's server came up and stayed up.
+
+        jupyter_server 2.21 prints its ready line ("is running at:") before it binds (``init_httpserver``:
+        ``self.io_loop.add_callback(self._bind_http_server)``), so a server whose name was taken prints it
+        too, then ``NOT_STARTED``, and exits.
+        """
+        log = self.logs_text()
+        return READY_MARKER in log and NOT_STARTED not in log and SERVER_EXITED not in log
 
     def describe(self) -> str:
         return f"# first, as mallory, before alice's server starts:\n{self.first}\n# alice's server:\n" + (

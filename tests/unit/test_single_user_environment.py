@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from jsv.environments import machine
-from jsv.environments.single_user import READY_MARKER, SERVER_EXITED, ServerAfterAnotherUser
+from jsv.environments.single_user import NOT_STARTED, READY_MARKER, SERVER_EXITED, ServerAfterAnotherUser
 
 
 @pytest.fixture
@@ -31,3 +31,5 @@ def test_ready_when_the_server_runs_or_has_exited(server, monkeypatch: pytest.Mo
     assert server.is_ready() and not server.server_started
     log["text"] = f"Jupyter Server 2.21.1 {READY_MARKER}\n"
     assert server.is_ready() and server.server_started
+    log["text"] += f"[C ServerApp] ERROR: {NOT_STARTED} because no available port could be found.\n"
+    assert server.is_ready() and not server.server_started
