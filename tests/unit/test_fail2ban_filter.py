@@ -120,7 +120,7 @@ def test_the_filter_published_before_counted_it_for_the_bystander(line):
 
 @pytest.mark.parametrize("line", LINES["forged_whole_lines"])
 def test_a_whole_forged_line_cannot_be_told_apart(line):
-    """A user who can end a line (a newline in a name or user_options key, a server's own output) writes
+    """A user who can write a line of her own into the hub's output (her server's output, HUB-40) writes
     the hub's access line exactly; only a log that holds nothing but the hub's access lines keeps it out
     (HUB-40), so the filter is not the whole fix."""
     assert published(line) == "9.9.9.9"
