@@ -62,11 +62,27 @@ def test_a_config_override_takes_effect(monkeypatch: pytest.MonkeyPatch) -> None
     assert spawner.state_pending_re == "^5,"
 
 
-def test_the_073f15a_module_ignored_the_override(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_073f15a_module_ignored_the_override(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Its plain class attribute hid the trait: the setting did not apply, and traitlets said so (the warning
+    the build's configuration check fails on), rather than ignoring it silently as issue 40 reads."""
     config = Config()
     config.CondorSpawner.batch_submit_cmd = "sudo -E -u {username} /usr/local/bin/jsv-condor-submit"
-    old = _spawner(_load(CONDOR / "controls" / "secure_condor_073f15a.py", monkeypatch), config)
+    with caplog.at_level(logging.WARNING):
+        old = _spawner(_load(CONDOR / "controls" / "secure_condor_073f15a.py", monkeypatch), config)
     assert old.batch_submit_cmd == "/usr/local/bin/jsv-condor-submit"
+    assert "Config option `batch_submit_cmd` not recognized by `SpoolingCondorSpawner`" in caplog.text
+
+
+def test_the_fixed_module_logs_no_configuration_warning(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = Config()
+    config.CondorSpawner.batch_submit_cmd = "sudo -E -u {username} /usr/local/bin/jsv-condor-submit"
+    with caplog.at_level(logging.WARNING):
+        _spawner(_load(CONDOR / "secure_condor.py", monkeypatch), config)
+    assert "not recognized" not in caplog.text
 
 
 @pytest.fixture
