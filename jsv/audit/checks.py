@@ -144,6 +144,10 @@ NOT_AUDITABLE: dict[str, str] = {
     "HUB-21": "needs a packet capture of a login (what is seen from outside: HUB-28..30)",
     "HUB-22": "needs a user server's own token, which lives inside that server",
     "HUB-23": "needs the hub's log and a second address, as HUB-14",
+    "HUB-35": "needs a shell on the hub host and a user's home directory",
+    "HUB-40": "needs the hub's log files and a second address, as HUB-14",
+    "HUB-41": "needs the hub's fail2ban filter and a second address, as HUB-14",
+    "HUB-42": "needs the hub's log files and a second address, as HUB-14",
 }
 
 
