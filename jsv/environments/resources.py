@@ -80,11 +80,8 @@ def sweep(run: str | None = None, *, build: str | None = None) -> dict[str, int]
     filters = project_filter(run, build=build)
     removed = {"containers": 0, "networks": 0, "volumes": 0}
     for container in engine.containers.list(all=True, filters=filters, ignore_removed=True):
-        try:
-            container.remove(force=True, v=True)
+        if remove_container(container):
             removed["containers"] += 1
-        except docker.errors.NotFound:
-            pass
     for network in engine.networks.list(filters=filters):
         try:
             network.remove()
@@ -98,6 +95,28 @@ def sweep(run: str | None = None, *, build: str | None = None) -> dict[str, int]
         except docker.errors.NotFound:
             pass
     return removed
+
+
+def remove_container(container: Any, wait: float = 60) -> bool:
+    """Force-remove ``container``; False if it was already gone or another remover had it.
+
+    A page's own clean-up and a sweep can reach one container together: the engine then answers the
+    second with 409 ("removal ... is already in progress"). That is not a failure of the sweep, but the
+    container's network can only go once the container is gone, so wait for the other removal to end.
+    """
+    try:
+        container.remove(force=True, v=True)
+        return True
+    except docker.errors.NotFound:
+        return False
+    except docker.errors.APIError as exc:
+        if exc.status_code != 409:
+            raise
+    try:
+        container.wait(condition="removed", timeout=wait)
+    except docker.errors.NotFound:
+        pass
+    return False
 
 
 def leftovers(run: str | None = None, *, build: str | None = None) -> list[str]:
