@@ -392,11 +392,15 @@ def ran_as(machine: Machine, marker: str) -> str | None:
     return found.stdout.strip() or None
 
 
-def alice_api(machine: Machine, method: str, path: str, body: dict | None = None) -> CommandResult:
-    """alice's request to her server's REST API on 127.0.0.1:8888 (her token read by curl, never shown)."""
+def alice_api(
+    machine: Machine, method: str, path: str, body: dict | None = None, *, status_only: bool = False
+) -> CommandResult:
+    """alice's request to her server's REST API on 127.0.0.1:8888 (her token read by curl, never shown);
+    its output is the answer's body, or with ``status_only`` its HTTP status code."""
     data = f"-H 'Content-Type: application/json' -d {shlex.quote(json.dumps(body))} " if body else ""
+    status = "-o /dev/null -w '%{http_code}' " if status_only else ""
     return machine.run(
-        f"curl -s -X {method} {curl_token_header('T')} {data}http://127.0.0.1:8888{path}",
+        f"curl -s {status}-X {method} {curl_token_header('T')} {data}http://127.0.0.1:8888{path}",
         user="alice",
         environment={"T": machine.token},  # type: ignore[attr-defined]
     )
@@ -438,17 +442,11 @@ def kernel_view(machine: Machine, kernel_id: str, code: str) -> tuple[dict, Comm
 
 def saved_status(machine: Machine, path: str, text: str) -> str:
     """alice saves ``text`` as the file at API path ``path`` (``PUT /api/contents``, as the editor does)."""
-    body = json.dumps({"type": "file", "format": "text", "content": text})
-    ran = machine.run(
-        f"curl -s -o /dev/null -w '%{{http_code}}' -X PUT {curl_token_header('T')} "
-        f"-H 'Content-Type: application/json' -d {shlex.quote(body)} http://127.0.0.1:8888/api/contents/{path}",
-        user="alice",
-        environment={"T": machine.token},  # type: ignore[attr-defined]
-    )
-    return f"HTTP {ran.stdout.strip()}"
+    body = {"type": "file", "format": "text", "content": text}
+    return f"HTTP {alice_api(machine, 'PUT', f'/api/contents/{path}', body, status_only=True).stdout.strip()}"
 
 
-# The checks of the shared-folder claims.  MU-09 and MU-11 are upstream weaknesses reported privately
+# The checks of the shared-folder claims.  MU-09 and MU-11 are upstream weaknesses handled
 # (SECURITY.md): their claims carry an embargo, the pages describe them only as far as the mitigation
 # needs, and the steps live here rather than on the pages.
 
