@@ -23,12 +23,21 @@ from pathlib import Path
 import pytest
 import yaml
 
+from jsv.observations.hub_login_ban import PUBLISHED_BEFORE_FILTER
+
 ROOT = Path(__file__).resolve().parents[2]
 FILTER = ROOT / "containers" / "hub" / "etc" / "fail2ban" / "filter.d" / "jupyterhub.conf"
 LINES = json.loads((ROOT / "tests" / "fixtures" / "fail2ban" / "jupyterhub-log-lines.json").read_text())
 
-# The filter this guide published until issue 39 (no date pattern: fail2ban's default templates).
-PUBLISHED_BEFORE = r"^.* 403 POST /hub/login\S* \([^@()]*@(?:::ffff:)?<HOST>\)"
+
+def published_before_failregex() -> str:
+    """The filter this guide published until issue 39, as the pages' control hubs install it."""
+    parser = configparser.ConfigParser()
+    parser.read_string(PUBLISHED_BEFORE_FILTER)
+    return parser["Definition"]["failregex"]
+
+
+PUBLISHED_BEFORE = published_before_failregex()  # no date pattern: fail2ban's default templates
 
 IP_4_RE = r"(?:\d{1,3}\.){3}\d{1,3}"
 IP_6_RE = r"(?:[0-9a-fA-F]{1,4}::?|:){1,7}(?:[0-9a-fA-F]{1,4}|(?<=:):)"
