@@ -2,7 +2,8 @@
 
 ``scripts/privileged_calls.py`` walks the installed packages of each component
 the guide runs with privilege (the hub and its spawners and authenticators as
-root or as the hub's account, batchspawner, kubespawner) and lists every
+root or as the hub's account, batchspawner, kubespawner, and this project's
+own modules that the HTCondor hub runs as root) and lists every
 file-system operation, ``str.format``/``format_template`` and ``re`` match, one
 item per (file, function, called name).  Each item needs an entry in
 ``jsv/data/attack-surface/privileged-<image>.yaml`` like a route: who can
@@ -20,10 +21,13 @@ from jsv.surface.model import CALL, Inventory, SurfaceItem
 
 KUBE_PYTHON = "/opt/kube/bin/python"
 HUB_PACKAGES = ("jupyterhub", "sudospawner", "ldapauthenticator", "oauthenticator")
+PROJECT_MODULES = ("/etc/jupyterhub/secure_condor.py", "/etc/jupyterhub/batchspawner_api_guard.py")
+"""This project's own Python that a hub runs as root (containers/condor/etc/jupyterhub), as installed."""
 SOURCES = {
     "privileged-hub": Source("hub", HUB_PYTHON, "privileged_calls.py", HUB_PACKAGES),
     "privileged-batchspawner": Source("condor", HUB_PYTHON, "privileged_calls.py", ("batchspawner",)),
     "privileged-kubespawner": Source("kube-tools", KUBE_PYTHON, "privileged_calls.py", ("kubespawner",)),
+    "privileged-project": Source("condor", HUB_PYTHON, "privileged_calls.py", PROJECT_MODULES),
 }
 
 

@@ -25,6 +25,7 @@ QUOTED_IN = {
     "privileged-hub": ("hub", HUB_PYTHON),
     "privileged-batchspawner": ("condor", HUB_PYTHON),
     "privileged-kubespawner": ("kube-tools", "/opt/kube/bin/python"),
+    "privileged-project": ("condor", HUB_PYTHON),
 }
 """component -> (environment, interpreter) whose installed files its quotes are read from."""
 

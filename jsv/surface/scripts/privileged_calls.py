@@ -7,9 +7,14 @@ formatting (str.format, format_template) and patterns (re.match, re.fullmatch, r
 f-strings and os.path calls are not listed.  Prints {"versions": {...}, "calls": [...]}: one row per
 call with its file (relative to site-packages), enclosing function (qualified, "" at module level),
 the called name, the line number and the line's text.  Reads files only.
+
+An argument that starts with "/" is a single module of this project installed in the image (the
+HTCondor hub's secure_condor.py): its file is named relative to "/", its version is the first 12
+hex digits of its SHA-256.
 """
 
 import ast
+import hashlib
 import importlib.metadata as metadata
 import importlib.util
 import json
@@ -91,6 +96,11 @@ def main():
     calls = []
     versions = {}
     for package in sys.argv[1:]:
+        if package.startswith("/"):
+            calls.extend(calls_in(package, package.lstrip("/")))
+            with open(package, "rb") as handle:
+                versions[os.path.basename(package)] = hashlib.sha256(handle.read()).hexdigest()[:12]
+            continue
         spec = importlib.util.find_spec(package)
         top = os.path.dirname(spec.origin)
         site = os.path.dirname(top)

@@ -1,7 +1,8 @@
 """Run with an image's interpreter: check that quoted lines are still in the installed code.
 
 argv[1]: a JSON list of {"file", "function", "lines"}; ``file`` is relative to a
-sys.path entry (``jupyterhub/spawner.py``), ``function`` a qualified name in it
+sys.path entry (``jupyterhub/spawner.py``) or to "/" for the project's own modules
+(``etc/jupyterhub/secure_condor.py``), ``function`` a qualified name in it
 (``LocalProcessSpawner.move_certs``, a class, or ``""`` for the whole module),
 ``lines`` the quoted lines, which must appear one after another in that
 definition (decorators included), compared without surrounding blanks and with
@@ -71,7 +72,7 @@ def check(quote, roots):
 
 def main():
     quotes = json.loads(sys.argv[1])
-    roots = [p for p in sys.path if p and os.path.isdir(p)]
+    roots = [p for p in sys.path if p and os.path.isdir(p)] + ["/"]  # "/": the project's own modules
     names = sorted({q["file"].split("/")[0] for q in quotes})
     versions = {}
     for name in names:
