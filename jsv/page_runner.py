@@ -1,9 +1,11 @@
 """Execute one runbook page outside Sphinx and summarise its claims: ``python -m jsv page PATH``.
 
 For contributors working on one page: it reads the MyST notebook the way
-MyST-NB does, executes it with nbclient in the page's folder (as the site
-build does), and prints one line per claim record the page published, then
-the first error, if any.  Nothing is written into the tree.
+MyST-NB does, executes it in the page's folder in a kernel started as the site
+build starts them (:mod:`jsv.execution.kernel`), and prints one line per claim
+record the page published, then the first error, if any: a cell's, or a secret
+a cell wrote past ``sys.stdout`` (redacted) or left in an output.  Nothing is
+written into the tree.  The matrix pages run pages through :func:`run_page` too.
 """
 
 from __future__ import annotations
@@ -18,15 +20,20 @@ from jsv.claims.display import CLAIM_MIME
 from jsv.claims.record import ClaimRecord
 from jsv.environments.resources import sweep
 from jsv.errors import JsvError
+from jsv.execution.kernel import execute_notebook
 from jsv.labels import RUN_ID_ENV
 
 
 @dataclass(frozen=True)
 class PageRun:
+    """``error``: the cell error that stopped the page; ``problems``: one line per secret a cell wrote
+    past ``sys.stdout`` (redacted) or left in an output (the cell and the label, never the value)."""
+
     page: Path
     records: list[ClaimRecord]
     error: str
     seconds: float
+    problems: tuple[str, ...] = ()
 
 
 def page_source(page: Path) -> str:
@@ -37,23 +44,16 @@ def page_source(page: Path) -> str:
 
 
 def run_page(page: Path, timeout: int = 900) -> PageRun:
-    import nbclient
     from myst_nb.core.read import read_myst_markdown_notebook
 
     source = page_source(page)
     notebook = read_myst_markdown_notebook(source, path=page)
     started = time.monotonic()
-    client = nbclient.NotebookClient(
-        notebook, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(page.parent)}}
-    )
-    error = ""
     run = uuid.uuid4().hex[:12]
     env_before = dict(os.environ)
     os.environ.update({RUN_ID_ENV: run, "TESTCONTAINERS_RYUK_DISABLED": "true"})
     try:
-        client.execute()
-    except nbclient.exceptions.CellExecutionError as failure:
-        error = f"{failure.ename}: {failure.evalue}".splitlines()[0]
+        executed = execute_notebook(notebook, page, timeout, record_timing=True)
     finally:
         os.environ.clear()
         os.environ.update(env_before)
@@ -66,7 +66,10 @@ def run_page(page: Path, timeout: int = 900) -> PageRun:
         for output in cell.get("outputs", [])
         if CLAIM_MIME in output.get("data", {})
     ]
-    return PageRun(page, records, error, time.monotonic() - started)
+    problems = tuple(
+        line.removeprefix("error: site build failed: ") for line in executed.problem_lines(Path.cwd())
+    )
+    return PageRun(page, records, executed.error, time.monotonic() - started, problems)
 
 
 def summary(run: PageRun) -> str:
@@ -77,6 +80,7 @@ def summary(run: PageRun) -> str:
         lines.append(f"  {record.id}{where} {record.status} · control {record.negative_control} · {fix}")
         if record.status == "failed":
             lines.append(f"    {record.evidence}")
+    lines += [f"error: {line}" for line in run.problems]  # a site build fails on each of them
     if run.error:
         lines.append(f"error: {run.error}")
     return "\n".join(lines)

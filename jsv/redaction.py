@@ -16,7 +16,9 @@ A secret the kernel filter finds in a ``stream`` message got there below
 leak is recorded (label and cell, never the value) by :mod:`jsv.leaks`, which
 fails the site build until the cell is fixed.  The build
 also passes its console output through :class:`RecordedRedactor`, because
-ipykernel copies fd-level output to the kernel's own stdout.
+ipykernel copies fd-level output to the kernel's own stdout; so does
+:mod:`jsv.execution.kernel`, the one place kernels are started, for every kernel
+(a matrix page's nested kernel's stdout is not the matrix kernel's output).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from jsv.leaks import UNLABELLED, Leak, locate_cell, record_leak
+from jsv.leaks import PAGE_ENV, RUN_BY_ENV, UNLABELLED, Leak, code_digest, locate_cell, record_leak
 
 SECRETS_FILE_ENV = "JSV_SECRETS_FILE"
 MIN_LENGTH = 6  # shorter values would redact ordinary words
@@ -316,7 +318,8 @@ class KernelOutputFilter:
         self._held: dict[tuple[str, Any], _Held] = {}
         self._cells: dict[Any, str] = {}  # execute_request msg_id -> the cell's code
         self._reported: set[tuple[str, Any]] = set()
-        self.page: str | None = None  # the page's source file, when setup_runbook found it
+        # the page's source file: given by the kernel's starter (JSV_PAGE), or found by setup_runbook
+        self.page: str | None = os.environ.get(PAGE_ENV) or None
         self.directory = os.getcwd()
 
     def note_cell(self, request_id: Any, code: str) -> None:
@@ -385,8 +388,17 @@ class KernelOutputFilter:
             page, line, cell = locate_cell(code, self.directory, self.page)
         except OSError:  # pragma: no cover - the page is still named by its directory
             page, line, cell = self.page, None, False
+        leak = Leak(
+            label,
+            page,
+            self.directory,
+            line,
+            cell,
+            run_by=os.environ.get(RUN_BY_ENV) or None,
+            code=code_digest(code) if line is not None else None,
+        )
         try:
-            record_leak(Leak(label, page, self.directory, line, cell))
+            record_leak(leak)
         except OSError as error:  # pragma: no cover - the kernel's own stderr reaches the build log
             print(f"jsv: cannot record that a cell leaked secret «{label}»: {error}", file=sys.__stderr__)
 

@@ -227,7 +227,7 @@ def _run_one(
         str(job.path.parent),
     ]
     process = subprocess.Popen(
-        [*command, str(timeout)],
+        [*command, str(timeout), str(job.path)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -8,7 +8,17 @@ from sphinx.application import Sphinx
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    from jsv.site import cache_key, checklists, claim_render, collect, ledger_docs, roles, surface, tables
+    from jsv.site import (
+        cache_key,
+        checklists,
+        claim_render,
+        collect,
+        ledger_docs,
+        purge,
+        roles,
+        surface,
+        tables,
+    )
 
     app.add_node(
         claim_render.evidence_details,
@@ -22,5 +32,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     checklists.setup(app)
     tables.setup(app)
     surface.setup(app)
+    purge.setup(app)
     app.add_css_file("jsv.css")
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}
