@@ -3,7 +3,8 @@
 ``scripts/privileged_calls.py`` walks the installed packages of each component
 the guide runs with privilege (the hub and its spawners and authenticators as
 root or as the hub's account, batchspawner, kubespawner, and this project's
-own modules that the HTCondor hub runs as root) and lists every
+own modules that the HTCondor hub runs as root; configurable-http-proxy's
+node files through ``scripts/privileged_js_calls.py``) and lists every
 file-system operation, ``str.format``/``format_template`` and ``re`` match, one
 item per (file, function, called name).  Each item needs an entry in
 ``jsv/data/attack-surface/privileged-<image>.yaml`` like a route: who can
@@ -23,11 +24,14 @@ KUBE_PYTHON = "/opt/kube/bin/python"
 HUB_PACKAGES = ("jupyterhub", "sudospawner", "ldapauthenticator", "oauthenticator")
 PROJECT_MODULES = ("/etc/jupyterhub/secure_condor.py", "/etc/jupyterhub/batchspawner_api_guard.py")
 """This project's own Python that a hub runs as root (containers/condor/etc/jupyterhub), as installed."""
+PROXY_FILES = "/usr/share/nodejs/configurable-http-proxy"
+"""configurable-http-proxy (node, Debian's package in the hub's image), read by its text."""
 SOURCES = {
     "privileged-hub": Source("hub", HUB_PYTHON, "privileged_calls.py", HUB_PACKAGES),
     "privileged-batchspawner": Source("condor", HUB_PYTHON, "privileged_calls.py", ("batchspawner",)),
     "privileged-kubespawner": Source("kube-tools", KUBE_PYTHON, "privileged_calls.py", ("kubespawner",)),
     "privileged-project": Source("condor", HUB_PYTHON, "privileged_calls.py", PROJECT_MODULES),
+    "privileged-proxy": Source("hub", HUB_PYTHON, "privileged_js_calls.py", (PROXY_FILES,)),
 }
 
 

@@ -26,6 +26,7 @@ QUOTED_IN = {
     "privileged-batchspawner": ("condor", HUB_PYTHON),
     "privileged-kubespawner": ("kube-tools", "/opt/kube/bin/python"),
     "privileged-project": ("condor", HUB_PYTHON),
+    "privileged-proxy": ("hub", HUB_PYTHON),
 }
 """component -> (environment, interpreter) whose installed files its quotes are read from."""
 

@@ -78,3 +78,39 @@ def test_a_call_without_an_entry_fails_with_one_line(tmp_path: Path) -> None:
     reviewed, problems = review(inventory, load_reviews("privileged-hub", tmp_path), {"HUB-35"})
     assert [r.item.handler for r in reviewed] == ["shutil.chown"]
     assert problems == ["UNREVIEWED privileged-hub: pattern call re.compile in jupyterhub/app.py (module)"]
+
+
+JS_MODULE = """\
+var fs = require("fs");
+
+function loadCa(caFile) {
+  var chain = fs.readFileSync(caFile, "utf8");
+  if (line.match(/-END-/)) {
+    ca.push(line);
+  }
+}
+
+class Proxy {
+  handleError(code) {
+    var secure = /https/gi.test(protocol);
+    fs.readFile(filename, (err, data) => {});
+  }
+}
+
+if (args.pidFile) {
+  var fd = fs.openSync(args.pidFile, "w");
+}
+"""
+
+
+def test_the_node_script_lists_calls_by_their_text_with_the_open_definition(tmp_path: Path) -> None:
+    (tmp_path / "proxy.js").write_text(JS_MODULE)
+    script = resources.files("jsv.surface").joinpath("scripts/privileged_js_calls.py")
+    found = runpy.run_path(str(script))["calls_in"](str(tmp_path / "proxy.js"), "chp/lib/proxy.js")
+    assert [(c["function"], c["call"], c["kind"], c["line"]) for c in found] == [
+        ("loadCa", "fs.readFileSync", "file-system", 4),
+        ("loadCa", "String.match", "pattern", 5),
+        ("handleError", "RegExp.test", "pattern", 12),
+        ("handleError", "fs.readFile", "file-system", 13),
+        ("", "fs.openSync", "file-system", 18),
+    ]
