@@ -157,6 +157,9 @@ class ClaimResult:
             f"<ClaimResult {self.claim.id}: {self.status}, negative control {self.negative_control}>"
         )
 
+    def _ipython_display_(self) -> None:
+        """Show nothing in the cell: the card, rendered from the record, is the claim's one appearance."""
+
     def failure_reason(self) -> str:
         claim_id = self.claim.id
         if self.config_warnings:

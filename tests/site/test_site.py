@@ -181,6 +181,7 @@ def test_every_card_leads_with_its_fix_and_shows_it_once(ledger, build_dir):
         assert 0 < fix_at < evidence_at, record["id"]
         assert html.count(f"<strong>{record['id']}</strong>") == 1, record["id"]
         assert "Claim(" not in html, page
+        assert "ClaimResult" not in html, page  # a verify cell shows nothing: the card is its one appearance
 
 
 def test_threat_models_cite_claims_through_the_role(build_dir):
