@@ -24,7 +24,9 @@ ERROR_NAME = "SecretPublishedError"  # an exception-like name: python -m jsv sit
 
 def _cache_path(app: Sphinx) -> Path | None:
     config = getattr(app.env, "mystnb_config", None)
-    configured = getattr(config, "execution_cache_path", None) or app.config.nb_execution_cache_path
+    configured = getattr(config, "execution_cache_path", None) or getattr(
+        app.config, "nb_execution_cache_path", ""
+    )
     return Path(configured).resolve() if configured else None
 
 
