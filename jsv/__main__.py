@@ -529,7 +529,7 @@ def main(argv: list[str] | None = None) -> int:
             print(summary(run))
             # a failure in another column (a matrix page) is a finding about that release, not an error
             failed = [r for r in run.records if r.status == "failed" and r.column == "pinned"]
-            return 1 if run.error or failed else 0
+            return 1 if run.error or failed or run.problems else 0  # problems: a secret a cell wrote
         elif args.command == "merge":
             return merge_shards([Path(p) for p in args.parts], args.builddir, Path(args.source))
         elif args.command == "claims":
