@@ -75,9 +75,11 @@ class ScanResult:
 
 
 def forms(value: str) -> set[bytes]:
-    """The byte strings ``value`` can appear as in a built file: raw, HTML-escaped, JSON-escaped."""
+    """The byte strings ``value`` can appear as in a built file: raw, HTML-escaped, JSON-escaped, and
+    lowercased (Sphinx's search index, ``searchindex.js``, stores every word in lower case)."""
     texts = {
         value,
+        value.lower(),
         html.escape(value, quote=False),
         html.escape(value, quote=True),
         json.dumps(value)[1:-1],

@@ -116,3 +116,12 @@ def test_scan_of_a_few_megabytes_is_quick(tree):
     result = scan_tree(tree, values)
     assert result.clean and result.bytes_read > 8_000_000
     assert time.perf_counter() - started < 10
+
+
+def test_a_secret_is_found_in_lower_case_as_the_search_index_stores_words(tmp_path):
+    from jsv.redaction import RecordedSecret
+    from jsv.secret_scan import scan_tree
+
+    (tmp_path / "searchindex.js").write_text('Search.setIndex({"terms": {"pw4xkqzt9mrbn2": [3]}})')
+    result = scan_tree(tmp_path, [RecordedSecret("login-password", "Pw4XkQzT9mRbN2")])
+    assert not result.clean
