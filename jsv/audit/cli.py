@@ -1,7 +1,9 @@
 """``jsv audit URL``: arguments, credentials (environment or file only), output and exit codes.
 
-Exit codes: 0 nothing failed, 1 a check failed or broke, 2 usage or
-connection problem (one line saying what to do).  A token is read from
+Exit codes (:data:`~jsv.audit.report.EXIT_CODES`): 0 nothing failed
+(waived failures allowed), 1 at least one check failed or a waiver expired, 2
+usage or connection problem (one line saying what to do), 3 a check could not
+complete (error) and none failed.  A token is read from
 ``JUPYTER_TOKEN`` / ``JUPYTERHUB_API_TOKEN`` or ``--token-file``, never from
 the command line, and registered with the redaction before any request.
 """
@@ -14,19 +16,24 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from jsv.audit import waivers
 from jsv.audit.catalogue import SITE_URL
 from jsv.audit.client import LocalClient
-from jsv.audit.report import Report, as_json, as_junit, progress_line, table
+from jsv.audit.report import EXIT_CODES, Report, as_json, as_junit, progress_line, table
 from jsv.audit.run import audit
-from jsv.audit.target import AuditError, Target, identify
+from jsv.audit.target import AuditError, Target, identify, requires_credentials
 from jsv.probes.http import Request, token_header
 from jsv.redaction import redact, register
 
 
 def parser() -> argparse.ArgumentParser:
+    codes = "\n".join(f"  {code}  {meaning}" for code, meaning in EXIT_CODES.items())
     p = argparse.ArgumentParser(
         prog="jsv audit",
         description="Run the site's checks against your own Jupyter Server or JupyterHub.",
+        epilog=f"exit codes:\n{codes}\n\nWithout a token the audit runs as an anonymous client: "
+        "a target that answers it is reported OPEN in the first line.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("url", help="base URL, e.g. https://jupyter.example.org:8888 or https://hub.example.org")
     p.add_argument("--kind", choices=["server", "hub"], help="default: detected from /hub/api and /api")
@@ -40,6 +47,13 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--ca-file", help="PEM bundle to verify the server's certificate with")
     p.add_argument("--insecure", action="store_true", help="do not verify TLS certificates")
+    p.add_argument(
+        "--waivers",
+        type=Path,
+        metavar="FILE",
+        help="YAML of accepted failures (claim, target URL pattern, reason, owner, expires); "
+        "a waived failure does not fail the run, an expired waiver does",
+    )
     p.add_argument("--format", choices=["table", "json", "junit"], default="table")
     p.add_argument("--output", type=Path, help="write the report here instead of standard output")
     p.add_argument(
@@ -67,12 +81,21 @@ def main(argv: list[str] | None = None) -> int:
     client = LocalClient(False if args.insecure else (args.ca_file or True))
     err = sys.stderr
     try:
+        accepted = waivers.load(args.waivers) if args.waivers else []
         target = identify(client, args.url, args.kind)
         token = read_token(args, target.kind)
-        target = replace(target, endpoint=replace(target.endpoint, token=token))
+        target = replace(
+            target,
+            endpoint=replace(target.endpoint, token=token),
+            credentials_required=requires_credentials(client, target),
+        )
         if token:
             check_token(client, target)
         print(f"jsv audit: {target.kind} {target.endpoint.base}, version {target.version}", file=err)
+        if not target.credentials_required:
+            print(f"jsv audit: {target.kind} answers its API without credentials", file=err)
+        elif not token:
+            print("jsv audit: no token given: auditing as an anonymous client", file=err)
         findings = audit(
             target,
             client,
@@ -82,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     except AuditError as error:
         print(f"jsv audit: {redact(str(error))}", file=err)
         return 2
-    report = Report(target, findings, args.site_url)
+    applied = waivers.apply(findings, accepted, target.endpoint.base)
+    report = Report(target, applied.findings, args.site_url, applied.expired, applied.unmatched)
     text = {"table": table, "json": as_json, "junit": as_junit}[args.format](report)
     text = redact(text)
     if args.output:
@@ -92,6 +116,11 @@ def main(argv: list[str] | None = None) -> int:
         print(text)
     counts = ", ".join(f"{n} {verdict}" for verdict, n in report.counts().items())
     print(f"jsv audit: {len(findings)} checks: {counts}", file=err)
+    for line in report.unmatched:
+        print(f"jsv audit: warning: {line}", file=err)
+    for line in report.expired:
+        print(f"jsv audit: {line}", file=err)
+    print(f"jsv audit: exit {report.exit_code}: {EXIT_CODES[report.exit_code]}", file=err)
     return report.exit_code
 
 

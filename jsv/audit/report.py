@@ -1,18 +1,28 @@
 """The audit report: a table for a terminal, JSON (the ledger's record shape where it applies), JUnit XML.
 
 JUnit XML is written with ``junitparser`` (a maintained library that knows
-the schema CI systems read) rather than by hand.
+the schema CI systems read) rather than by hand.  In every format a target
+that answers an anonymous client is said first, and the failures that show it
+(:data:`~jsv.audit.anonymous.OPENNESS`) head the findings.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from junitparser import Error, Failure, JUnitXml, Skipped, TestCase, TestSuite
 
-from jsv.audit.run import Finding
+from jsv.audit.anonymous import OPENNESS
+from jsv.audit.run import VERDICTS, Finding
 from jsv.audit.target import Target
+
+EXIT_CODES = {
+    0: "nothing failed (waived failures allowed)",
+    1: "at least one check failed, or a waiver for this target has expired",
+    2: "a usage or connection problem (one line says what to do)",
+    3: "a check could not complete (error), and none failed",
+}
 
 
 @dataclass(frozen=True)
@@ -20,40 +30,81 @@ class Report:
     target: Target
     findings: list[Finding]
     site: str
+    expired: list[str] = field(default_factory=list)
+    """One line per expired waiver for this target: each fails the run."""
+    unmatched: list[str] = field(default_factory=list)
+    """One line per waiver for this target that matched no failed check (a warning)."""
 
     @property
     def exit_code(self) -> int:
-        return 1 if any(f.verdict in ("fail", "error") for f in self.findings) else 0
+        """0 nothing failed, 1 a failure (or an expired waiver), 3 no failure but an error."""
+        if self.expired or any(f.verdict == "fail" for f in self.findings):
+            return 1
+        return 3 if any(f.verdict == "error" for f in self.findings) else 0
 
     def counts(self) -> dict[str, int]:
-        order = ("pass", "fail", "not-applicable", "error")
-        return {verdict: sum(f.verdict == verdict for f in self.findings) for verdict in order}
+        return {verdict: sum(f.verdict == verdict for f in self.findings) for verdict in VERDICTS}
+
+    @property
+    def ordered(self) -> list[Finding]:
+        """The failures that show an anonymous client is answered first, then the checks in their order."""
+        first = sorted(
+            (f for f in self.findings if f.verdict == "fail" and f.claim.id in OPENNESS),
+            key=lambda f: OPENNESS.index(f.claim.id),
+        )
+        return first + [f for f in self.findings if not any(f is g for g in first)]
+
+    @property
+    def headline(self) -> str:
+        """The first line when the target needs no credentials at all; else empty."""
+        t = self.target
+        if t.credentials_required is not False:
+            return ""
+        what = (
+            "anyone who can reach it can read and write its files and run code"
+            if t.kind == "server"
+            else "anyone who can reach it can use it"
+        )
+        return f"OPEN: the {t.kind} at {t.endpoint.base} answers its API without credentials: {what}"
 
 
 def progress_line(finding: Finding) -> str:
     return f"  {finding.claim.id:<7} {finding.verdict:<15} {finding.seconds:5.1f}s  {finding.claim.title}"
 
 
+def waiver_text(finding: Finding) -> str:
+    w = finding.waiver
+    return f"waived: {w.reason} (owner {w.owner}, until {w.expires.isoformat()})" if w else ""
+
+
 def table(report: Report) -> str:
     t = report.target
-    lines = [f"{t.kind} at {t.endpoint.base}: version {t.version}", ""]
-    for f in report.findings:
-        lines.append(f"{f.claim.id:<7} {f.verdict.upper():<15} {f.claim.title}")
+    lines = [report.headline] if report.headline else []
+    lines.append(f"{t.kind} at {t.endpoint.base}: version {t.version}")
+    lines += [f"EXPIRED WAIVER: {line}" for line in report.expired]
+    lines.append("")
+    for f in report.ordered:
+        label = f"{f.verdict.upper()} ({f.claim.severity})" if f.verdict == "fail" else f.verdict.upper()
+        lines.append(f"{f.claim.id:<7} {label:<15} {f.claim.title}")
         lines.append(f"        observed: {f.observed}")
-        if f.verdict == "fail":
+        if f.verdict == "waived":
+            lines.append(f"        {waiver_text(f)}")
+        if f.verdict in ("fail", "waived"):
             lines.append(f"        expected: {f.claim.expected}")
             lines.append(f"        fix ({f.claim.fix_place}):")
             lines += ["            " + line for line in f.claim.fix_code.splitlines()]
         lines.append(f"        {f.claim.card_url(report.site)}")
     counts = ", ".join(f"{n} {verdict}" for verdict, n in report.counts().items())
     lines += ["", f"{len(report.findings)} checks: {counts}"]
+    lines += [f"warning: {line}" for line in report.unmatched]
     return "\n".join(lines)
 
 
 def as_json(report: Report) -> str:
     t = report.target
-    records = [
-        {
+    records = []
+    for f in report.ordered:
+        record = {
             "id": f.claim.id,
             "title": f.claim.title,
             "statement": f.claim.statement,
@@ -62,15 +113,31 @@ def as_json(report: Report) -> str:
             "expected": f.claim.expected,
             "observed": f.observed,
             "evidence": f.transcript,
+            "credentials": "none" if f.anonymous else "token",
             "fix": {"place": f.claim.fix_place, "code": f.claim.fix_code},
             "card": f.claim.card_url(report.site),
             "seconds": round(f.seconds, 2),
         }
-        for f in report.findings
-    ]
+        if f.waiver:
+            w = f.waiver
+            record["waiver"] = {
+                "reason": w.reason,
+                "owner": w.owner,
+                "expires": w.expires.isoformat(),
+                "target": w.target,
+            }
+        records.append(record)
     document = {
-        "target": {"url": t.endpoint.base, "kind": t.kind, "versions": {t.kind: t.version}},
+        "target": {
+            "url": t.endpoint.base,
+            "kind": t.kind,
+            "versions": {t.kind: t.version},
+            "credentials_required": t.credentials_required,
+        },
+        "headline": report.headline,
         "summary": report.counts(),
+        "exit_code": report.exit_code,
+        "waivers": {"expired": report.expired, "unmatched": report.unmatched},
         "claims": records,
     }
     return json.dumps(document, indent=2)
@@ -78,18 +145,27 @@ def as_json(report: Report) -> str:
 
 def as_junit(report: Report) -> str:
     suite = TestSuite(f"jsv audit {report.target.kind} {report.target.endpoint.base}")
-    for f in report.findings:
+    suite.add_property("credentials_required", str(report.target.credentials_required).lower())
+    if report.headline:
+        suite.add_property("headline", report.headline)
+    for f in report.ordered:
         case = TestCase(f"{f.claim.id} {f.claim.title}", classname=f"jsv.audit.{report.target.kind}")
         case.time = round(f.seconds, 3)
         card = f.claim.card_url(report.site)
         detail = f"observed {f.observed}; expected {f.claim.expected}; {card}"
         if f.verdict == "fail":
-            case.result = [Failure(detail)]
+            case.result = [Failure(f"{f.claim.severity}: {detail}", f.claim.severity)]
         elif f.verdict == "error":
             case.result = [Error(f.observed)]
+        elif f.verdict == "waived":
+            case.result = [Skipped(f"{waiver_text(f)}; {detail}", "waived")]
         elif f.verdict == "not-applicable":
             case.result = [Skipped(f.observed)]
         case.system_out = f.transcript
+        suite.add_testcase(case)
+    for line in report.expired:
+        case = TestCase(line.split(" expired on ")[0], classname=f"jsv.audit.{report.target.kind}.waivers")
+        case.result = [Failure(line, "expired waiver")]
         suite.add_testcase(case)
     xml = JUnitXml()
     xml.add_testsuite(suite)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from packaging.version import InvalidVersion, Version
 
+from jsv.audit.anonymous import ANONYMOUS_CHECKS, OPEN_TARGET_CHECKS
 from jsv.audit.catalogue import AuditedClaim, audited_claims
 from jsv.audit.checks import AuditCheck, checks_for
 from jsv.audit.client import LocalClient
@@ -15,7 +17,10 @@ from jsv.audit.target import Target
 from jsv.errors import NotInPosition
 from jsv.redaction import redact
 
-VERDICTS = ("pass", "fail", "not-applicable", "error")
+if TYPE_CHECKING:
+    from jsv.audit.waivers import Waiver
+
+VERDICTS = ("pass", "fail", "waived", "not-applicable", "error")
 
 
 @dataclass(frozen=True)
@@ -26,12 +31,25 @@ class Finding:
     """The observed value (redacted), or why the check did not run."""
     transcript: str
     seconds: float
+    anonymous: bool = False
+    """Run as an anonymous client: no token was given (issue 35, item 6)."""
+    waiver: Waiver | None = None
+    """The waiver that turned this failure into ``waived``."""
 
 
 def _not_applicable(check: AuditCheck, target: Target, allow_writes: bool) -> str:
     if check.writes and not allow_writes:
         return f"writes ({check.writes}): run with --allow-writes"
     if check.needs_token and not target.endpoint.token:
+        if check.claim_id in ANONYMOUS_CHECKS:
+            return ""  # decided without credentials: run as an anonymous client
+        if target.credentials_required is False:
+            if check.claim_id in OPEN_TARGET_CHECKS:
+                return ""
+            return (
+                "written for a token (its requests carry one to pass the XSRF check or to log in); "
+                "this target asks for none, as SU-01 shows"
+            )
         variable = "JUPYTERHUB_API_TOKEN" if target.kind == "hub" else "JUPYTER_TOKEN"
         return f"needs a token: set {variable} or --token-file"
     return ""
@@ -62,13 +80,17 @@ def audit(
             finding = Finding(claim, "not-applicable", reason, "", 0.0)
         else:
             try:
-                seen = check.observe(client, target.endpoint)
-                holds = (
-                    fixed_release_reached(seen.value, claim.fixed_in)
-                    if check.by_version
-                    else claim.expect.holds_for(seen.value)
-                )
-                shown = f"{claim.component} {seen.value}" if check.by_version else repr(seen.value)
+                anonymous = ANONYMOUS_CHECKS.get(check.claim_id) if not target.endpoint.token else None
+                seen = (anonymous or check).observe(client, target.endpoint)
+                if anonymous is not None:
+                    holds = (anonymous.holds or claim.expect.holds_for)(seen.value)
+                    shown = anonymous.shown(seen.value)
+                elif check.by_version:
+                    holds = fixed_release_reached(seen.value, claim.fixed_in)
+                    shown = f"{claim.component} {seen.value}"
+                else:
+                    holds = claim.expect.holds_for(seen.value)
+                    shown = repr(seen.value)
                 finding = Finding(
                     claim,
                     "pass" if holds else "fail",
@@ -82,6 +104,7 @@ def audit(
                 finding = Finding(
                     claim, "error", redact(f"{type(error).__name__}: {error}"), "", time.monotonic() - started
                 )
+        finding = replace(finding, anonymous=not target.endpoint.token)
         progress(finding)
         findings.append(finding)
     return findings

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from jsv.audit.anonymous import PROBE_PATHS, answered
 from jsv.audit.checks import Kind
 from jsv.audit.client import LocalClient
 from jsv.errors import JsvError
@@ -20,6 +21,8 @@ class Target:
     kind: Kind
     version: str
     """As the target reports it: the hub's ``/hub/api``, the server's ``/api``."""
+    credentials_required: bool | None = None
+    """Whether the API refused an anonymous client (``None``: not asked yet)."""
 
 
 FIXES = {
@@ -51,3 +54,16 @@ def identify(client: LocalClient, url: str, kind: Kind | None) -> Target:
         f"{url}: neither {endpoint.url('/hub/api')} nor {endpoint.url('/api')} answered with a version: "
         "give the server's or hub's base URL (with its base_url), or --kind"
     )
+
+
+def requires_credentials(client: LocalClient, target: Target) -> bool:
+    """Ask the API with no credentials (a server's ``/api/contents``, a hub's ``/hub/api/users``).
+
+    A target that answers (2xx) needs no credentials at all: anyone who can reach it can use it.
+    """
+    path = PROBE_PATHS[target.kind]
+    reply = client.send(Request(target.endpoint.url(path)))
+    if not reply.status:
+        fix = FIXES.get(reply.failure, "check the URL")
+        raise AuditError(f"{target.endpoint.url(path)}: {reply.failure}: {fix}")
+    return not answered(reply.status)
