@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from jsv.claims import Observation
 from jsv.errors import NotInPosition
 from jsv.observations.single_user import _kernel_handshake
-from jsv.probes.http import Browser, Endpoint, Request
+from jsv.probes.http import Browser, Endpoint, Reply, Request
 
 OPENNESS = ("SU-01", "SU-22")
-"""Claims whose failure means an anonymous client is answered: listed first in the report."""
+"""Claims whose failure means an anonymous client is answered: listed first in the report, followed by
+the other :data:`ANONYMOUS_CHECKS` an anonymous client failed (SU-13 then means a shell for anyone)."""
 
 PROBE_PATHS = {"server": "/api/contents", "hub": "/hub/api/users"}
 """What the anonymous probe asks for: the server's files, the hub's users."""
@@ -40,6 +41,12 @@ def api_without_credentials(browser: Browser, target: Endpoint, path: str = "/ap
     return Observation(reply.status, reply.transcript)
 
 
+def _xsrf(browser: Browser, target: Endpoint) -> tuple[Reply, tuple[tuple[str, str], ...]]:
+    """The ``_xsrf`` cookie a page sets (the login page; a 404 page where there is none) and its echo."""
+    page = browser.send(Request(target.url("/login"), with_cookies=True))
+    return page, (("X-XSRFToken", browser.cookie("_xsrf") or ""),)
+
+
 def anonymous_kernel_websocket(browser: Browser, target: Endpoint) -> Observation:
     """SU-22 as an anonymous client: start a kernel without credentials, then its channels handshake.
 
@@ -49,8 +56,7 @@ def anonymous_kernel_websocket(browser: Browser, target: Endpoint) -> Observatio
     refuses to start a kernel for an anonymous client leaves the check to an audit with a token.
     The kernel is shut down afterwards, also when the handshake fails.
     """
-    page = browser.send(Request(target.url("/login"), with_cookies=True))  # sets _xsrf (404 when open)
-    xsrf = (("X-XSRFToken", browser.cookie("_xsrf") or ""),)
+    page, xsrf = _xsrf(browser, target)
     kernels = target.url("/api/kernels")
     started = browser.send(Request(kernels, "POST", xsrf, with_cookies=True))
     if started.status != 201:
@@ -69,6 +75,28 @@ def anonymous_kernel_websocket(browser: Browser, target: Endpoint) -> Observatio
         anonymous.outcome,
         "\n\n".join([page.transcript[:300], started.transcript, anonymous.transcript, stopped.transcript]),
     )
+
+
+def anonymous_terminal(browser: Browser, target: Endpoint) -> Observation:
+    """SU-13 as an anonymous client: ``POST /api/terminals`` with no credentials (the XSRF echo only).
+
+    A terminal opened is closed again.  A server that refuses an anonymous client (401/403) leaves
+    the check to an audit with a token: whether terminals exist is then for its holder to see.
+    """
+    page, xsrf = _xsrf(browser, target)
+    terminals = target.url("/api/terminals")
+    reply = browser.send(Request(terminals, "POST", xsrf, with_cookies=True))
+    if reply.status in (401, 403):
+        raise NotInPosition(
+            f"needs a token: POST /api/terminals without credentials answered {reply.outcome} "
+            "(set JUPYTER_TOKEN or --token-file)"
+        )
+    transcript = [page.transcript[:300], reply.transcript]
+    if reply.status == 200:
+        name = reply.json()["name"]
+        closed = browser.send(Request(f"{terminals}/{name}", "DELETE", xsrf, with_cookies=True))
+        transcript.append(closed.transcript)
+    return Observation(reply.status, "\n\n".join(transcript))
 
 
 @dataclass(frozen=True)
@@ -95,6 +123,8 @@ ANONYMOUS_CHECKS: dict[str, AnonymousCheck] = {
     ),
     # SU-22 expects the handshake without credentials refused; the kernel is started without any too
     "SU-22": AnonymousCheck("SU-22", anonymous_kernel_websocket),
+    # SU-13 expects no terminal API (404); an open server with terminals gives anyone a shell (200)
+    "SU-13": AnonymousCheck("SU-13", anonymous_terminal),
 }
 
 OPEN_TARGET_CHECKS = ("SU-11",)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from junitparser import Error, Failure, JUnitXml, Skipped, TestCase, TestSuite
 
-from jsv.audit.anonymous import OPENNESS
+from jsv.audit.anonymous import ANONYMOUS_CHECKS, OPENNESS
 from jsv.audit.run import VERDICTS, Finding
 from jsv.audit.target import Target
 
@@ -49,8 +49,8 @@ class Report:
     def ordered(self) -> list[Finding]:
         """The failures that show an anonymous client is answered first, then the checks in their order."""
         first = sorted(
-            (f for f in self.findings if f.verdict == "fail" and f.claim.id in OPENNESS),
-            key=lambda f: OPENNESS.index(f.claim.id),
+            (f for f in self.findings if shows_openness(f)),
+            key=lambda f: OPENNESS.index(f.claim.id) if f.claim.id in OPENNESS else len(OPENNESS),
         )
         return first + [f for f in self.findings if not any(f is g for g in first)]
 
@@ -66,6 +66,12 @@ class Report:
             else "anyone who can reach it can use it"
         )
         return f"OPEN: the {t.kind} at {t.endpoint.base} answers its API without credentials: {what}"
+
+
+def shows_openness(finding: Finding) -> bool:
+    """A failure that shows an anonymous client is answered: SU-01, SU-22, or a check failed as one."""
+    anonymous = finding.anonymous and finding.claim.id in ANONYMOUS_CHECKS
+    return finding.verdict == "fail" and (finding.claim.id in OPENNESS or anonymous)
 
 
 def progress_line(finding: Finding) -> str:

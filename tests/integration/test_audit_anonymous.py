@@ -59,9 +59,11 @@ def test_an_open_server_audited_without_a_token_fails_su_01(lab, tmp_path):
     assert (statuses["SU-01"], statuses["SU-22"]) == ("fail", "fail"), ran.stdout
     assert (su22["observed"], su22["credentials"]) == ("'HTTP 101'", "none")
     assert statuses["SU-07"] == "waived"  # plain HTTP answered: a failure, waived
-    assert report["claims"][1]["id"] == "SU-22"  # the openness failures head the report
+    assert statuses["SU-13"] == "fail"  # a terminal for anyone (closed again)
+    assert [r["id"] for r in report["claims"][:3]] == ["SU-01", "SU-22", "SU-13"]  # openness first
     assert ran.returncode == 1, ran.stderr
-    # the kernel SU-22 started is shut down, and nothing was left in the served directory
+    # the kernel SU-22 started is shut down, the terminal SU-13 opened closed, the served directory clean
     assert requests.get(f"{url}/api/kernels", timeout=10).json() == []
+    assert requests.get(f"{url}/api/terminals", timeout=10).json() == []
     files = [item["name"] for item in requests.get(f"{url}/api/contents", timeout=10).json()["content"]]
     assert not [name for name in files if name.startswith(("untitled", ".jsv"))], files

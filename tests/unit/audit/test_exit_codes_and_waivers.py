@@ -14,7 +14,9 @@ import pytest
 from junitparser import Failure, JUnitXml, Skipped
 
 from jsv.audit import cli, waivers
+from jsv.audit.anonymous import anonymous_terminal
 from jsv.audit.catalogue import audited_claims
+from jsv.audit.client import LocalClient
 from jsv.audit.report import EXIT_CODES, Report, as_json, as_junit, table
 from jsv.audit.run import Finding
 from jsv.audit.target import Target
@@ -22,6 +24,9 @@ from jsv.probes.http import Endpoint
 
 ROOT = Path(__file__).resolve().parents[3]
 TOKEN = "tok-fedcba9876543210-audit"
+
+
+CLOSED: list[str] = []
 
 
 def serve(open_to_anyone: bool) -> tuple[ThreadingHTTPServer, str]:
@@ -39,6 +44,23 @@ def serve(open_to_anyone: bool) -> tuple[ThreadingHTTPServer, str]:
             data = json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_POST(self) -> None:
+            """``/api/terminals`` opens terminal 1 for the open server (with the XSRF echo); else 403."""
+            authorised = open_to_anyone and self.headers.get("X-XSRFToken") is not None
+            opened = authorised and self.path == "/api/terminals"
+            self.answer(200 if opened else 403, {"name": "1"} if opened else {"message": "Forbidden"})
+
+        def do_DELETE(self) -> None:
+            CLOSED.append(self.path)
+            self.answer(204, {})
+
+        def answer(self, status: int, body: dict) -> None:
+            data = json.dumps(body).encode()
+            self.send_response(status)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
@@ -110,6 +132,23 @@ def test_a_guarded_server_without_a_token_passes_the_anonymous_half_of_su_01(gua
     assert su01["status"] == "pass", su01
     assert su01["observed"].startswith("GET /api/contents without credentials: HTTP 403")
     assert statuses(report)["SU-11"] == "not-applicable"  # needs a token the server asks for
+
+
+def test_a_guarded_server_without_a_token_leaves_kernel_and_terminal_checks_to_a_token(
+    guarded_server, capsys
+):
+    cli.main([guarded_server, "--format", "json", "--allow-writes"])
+    records = {r["id"]: r for r in json.loads(capsys.readouterr().out)["claims"]}
+    for claim_id, path in (("SU-22", "/api/kernels"), ("SU-13", "/api/terminals")):
+        assert records[claim_id]["status"] == "not-applicable"
+        assert records[claim_id]["observed"].startswith(f"needs a token: POST {path} without credentials"), (
+            records[claim_id]
+        )
+
+
+def test_an_open_server_opens_a_terminal_for_anyone_and_the_audit_closes_it(open_server):
+    seen = anonymous_terminal(LocalClient(), Endpoint(open_server))
+    assert seen.value == 200 and CLOSED[-1] == "/api/terminals/1"
 
 
 def test_the_first_line_is_the_target_when_it_needs_credentials(guarded_server, capsys):
