@@ -149,6 +149,9 @@ NOT_AUDITABLE: dict[str, str] = {
     "HUB-41": "needs the hub's fail2ban filter and a second address, as HUB-14",
     "HUB-42": "needs the hub's log files and a second address, as HUB-14",
     "HUB-43": "needs the hub's log files, an LDAP directory and a second address, as HUB-14",
+    "HUB-44": "needs a second system account on the hub host, and its password",
+    "HUB-45": "needs the hub's username_pattern and the password of an account whose name extends "
+    "an allowed one",
     "HUB-46": "needs two accounts at the identity provider",
 }
 
