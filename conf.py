@@ -28,6 +28,8 @@ exclude_patterns = [
 html_theme = "sphinx_book_theme"
 html_title = project
 html_static_path = ["jsv/site/static"]
+# A link rel="icon" on every page: without one the browser asks for /favicon.ico, a 404 on every page.
+html_favicon = "jsv/site/static/favicon.svg"
 html_theme_options = {"show_toc_level": 2, "use_download_button": True}
 # The theme's light/dark switch starts from this mode; left empty, the first visit logs
 # "Got invalid theme mode" in the browser console (tests/site/test_browser.py).
@@ -55,3 +57,6 @@ copybutton_prompt_text = r"\$ "
 copybutton_prompt_is_regexp = True
 copybutton_only_copy_prompt_lines = False
 jsv_attack_surface = True  # enumerate, review and publish the attack surface (jsv/site/surface.py)
+# "What changed" (docs/changes.md, changes.atom) compares this build's ledger with the previous published
+# one: JSV_PREVIOUS_LEDGER (a claims.json) if set, else the claims.json the last build left in _build/html.
+jsv_previous_ledger = os.environ.get("JSV_PREVIOUS_LEDGER", "")

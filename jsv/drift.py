@@ -26,7 +26,6 @@ from pathlib import Path
 from packaging.version import InvalidVersion, Version
 
 from jsv.claims.record import ClaimRecord
-from jsv.notebook_diff import notebook_diffs
 from jsv.varying import masked
 
 
@@ -125,6 +124,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(report(changes))
+    # pytest-notebook is a test dependency: the site's "What changed" page (jsv.site.changes) uses compare()
+    # in the docs environment, which lacks it.
+    from jsv.notebook_diff import notebook_diffs
+
     diffs = notebook_diffs(executed_beside(args.pinned), executed_beside(args.latest))
     for name, text in diffs.items():
         print(f"\n--- outputs of {name} differ:\n{text}")

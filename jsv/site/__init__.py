@@ -10,6 +10,7 @@ from sphinx.application import Sphinx
 def setup(app: Sphinx) -> dict[str, Any]:
     from jsv.site import (
         cache_key,
+        changes,
         checklists,
         claim_render,
         collect,
@@ -30,6 +31,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     collect.setup(app)
     roles.setup(app)
     checklists.setup(app)
+    changes.setup(app)
     tables.setup(app)
     surface.setup(app)
     purge.setup(app)

@@ -9,6 +9,7 @@ then the evidence: both sides' observations and transcripts, folded.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from docutils import nodes
@@ -109,6 +110,18 @@ def depart_details(self: Any, node: evidence_details) -> None:
     self.body.append("</details>\n")
 
 
+def executed_when(executed_at: str) -> str:
+    """``2026-12-07T18:05:03+00:00`` as a reader reads it: ``2026-12-07 18:05 UTC`` (the text as is if
+    it is not an ISO time)."""
+    try:
+        when = datetime.fromisoformat(executed_at)
+    except ValueError:
+        return executed_at
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC)
+    return when.strftime("%Y-%m-%d %H:%M UTC")
+
+
 def render_card(record: ClaimRecord) -> nodes.container:
     """The claim as a reader sees it: statement, status, fix, then the evidence."""
     status = record.status
@@ -119,6 +132,10 @@ def render_card(record: ClaimRecord) -> nodes.container:
     heading += nodes.inline(text=status.upper(), classes=["jsv-status", f"jsv-{status}"])
     heading += nodes.Text(" · ")
     heading += nodes.inline(text=f"severity {record.severity}", classes=["jsv-severity"])
+    if record.executed_at:
+        heading += nodes.Text(" · ")
+        executed = f"executed {executed_when(record.executed_at)}"
+        heading += nodes.inline(text=executed, classes=["jsv-executed"])
     card += heading
     card += nodes.paragraph(text=record.statement, classes=["jsv-statement"])
     if record.config_warnings:
