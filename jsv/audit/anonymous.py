@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from jsv.claims import Observation
 from jsv.errors import NotInPosition
-from jsv.observations.single_user import _kernel_handshake
+from jsv.observations.single_user import kernel_handshake
 from jsv.probes.http import Browser, Endpoint, Reply, Request
 
 OPENNESS = ("SU-01", "SU-22")
@@ -66,7 +66,7 @@ def anonymous_kernel_websocket(browser: Browser, target: Endpoint) -> Observatio
         )
     kernel_id = str(started.json()["id"])
     try:
-        anonymous = _kernel_handshake(
+        anonymous = kernel_handshake(
             browser, target.url(f"/api/kernels/{kernel_id}/channels"), None, with_cookies=False
         )
     finally:

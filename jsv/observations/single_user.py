@@ -138,7 +138,7 @@ KERNEL_READY_SECONDS = 90.0
 """How long a kernel's channels handshake is asked again while no answer comes (a kernel still starting)."""
 
 
-def _kernel_handshake(browser: Browser, url: str, origin: str | None, *, with_cookies: bool = True) -> Reply:
+def kernel_handshake(browser: Browser, url: str, origin: str | None, *, with_cookies: bool = True) -> Reply:
     """A handshake with a kernel's channels, sent again while it times out without a status line.
 
     Jupyter Server's kernel handler (``services/kernels/websocket.py``) authenticates, then waits for
@@ -167,8 +167,8 @@ def websocket_origins(client: NetClient | Browser, target: Target) -> Observatio
     kernel_id = started_kernel(kernel, "SU-10")
     channels = target.url(f"/api/kernels/{kernel_id}/channels")
     login = browser.log_in(target.url(""), target.token)
-    foreign = _kernel_handshake(browser, channels, EVIL)
-    same = _kernel_handshake(browser, channels, target.url("").rstrip("/"))
+    foreign = kernel_handshake(browser, channels, EVIL)
+    same = kernel_handshake(browser, channels, target.url("").rstrip("/"))
     browser.send(Request(f"{kernels}/{kernel_id}", "DELETE", token_header(target.token)))
     return Observation(
         {"foreign origin": foreign.outcome, "same origin": same.outcome},
@@ -188,7 +188,7 @@ def anonymous_kernel_websocket(client: NetClient | Browser, target: Target) -> O
     start = Request(kernels, "POST", token_header(target.token), with_cookies=True)
     kernel = browser.send(start.header("X-XSRFToken", browser.cookie("_xsrf") or ""))
     kernel_id = started_kernel(kernel, "SU-22")
-    anonymous = _kernel_handshake(
+    anonymous = kernel_handshake(
         browser, target.url(f"/api/kernels/{kernel_id}/channels"), None, with_cookies=False
     )
     browser.send(Request(f"{kernels}/{kernel_id}", "DELETE", token_header(target.token)))
