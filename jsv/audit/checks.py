@@ -153,6 +153,7 @@ NOT_AUDITABLE: dict[str, str] = {
     "HUB-45": "needs the hub's username_pattern and the password of an account whose name extends "
     "an allowed one",
     "HUB-46": "needs two accounts at the identity provider",
+    "HUB-47": "needs two accounts at the identity provider",
 }
 
 
