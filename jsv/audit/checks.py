@@ -159,3 +159,28 @@ NOT_AUDITABLE: dict[str, str] = {
 
 def checks_for(kind: Kind) -> tuple[AuditCheck, ...]:
     return tuple(check for check in CHECKS if check.kind == kind)
+
+
+def position(check: AuditCheck) -> str:
+    """What the auditor needs to run ``check``: no token, or a user's token (no check needs an admin's).
+
+    A hub check with a token is about what every account can do, so it wants an ordinary user's token.
+    """
+    from jsv.audit.anonymous import ANONYMOUS_CHECKS
+
+    if not check.needs_token:
+        return "no token"
+    if check.claim_id in ANONYMOUS_CHECKS:
+        return "no token (a user's token where the target refuses an anonymous client)"
+    return "a user's token" if check.kind == "server" else "an ordinary user's token (not an admin's)"
+
+
+def listing(kind: Kind | None = None) -> list[str]:
+    """``jsv audit --list``: one line per check - claim id, kind, writes or read-only, position."""
+    lines = []
+    for check in CHECKS:
+        if kind and check.kind != kind:
+            continue
+        writes = f"writes (--allow-writes): {check.writes}" if check.writes else "read-only"
+        lines.append(f"{check.claim_id:<7} {check.kind:<6} {writes} | needs {position(check)}")
+    return lines

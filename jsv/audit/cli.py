@@ -18,12 +18,15 @@ from pathlib import Path
 
 from jsv.audit import waivers
 from jsv.audit.catalogue import SITE_URL
+from jsv.audit.checks import listing
 from jsv.audit.client import LocalClient
-from jsv.audit.report import EXIT_CODES, Report, as_json, as_junit, progress_line, table
+from jsv.audit.report import EXIT_CODES, Report, as_json, as_junit, as_sarif, progress_line, table
 from jsv.audit.run import audit
 from jsv.audit.target import AuditError, Target, identify, requires_credentials
 from jsv.probes.http import Request, token_header
 from jsv.redaction import redact, register
+
+FORMATS = {"table": table, "json": as_json, "junit": as_junit, "sarif": as_sarif}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -35,8 +38,16 @@ def parser() -> argparse.ArgumentParser:
         "a target that answers it is reported OPEN in the first line.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("url", help="base URL, e.g. https://jupyter.example.org:8888 or https://hub.example.org")
+    p.add_argument(
+        "url", nargs="?", help="base URL, e.g. https://jupyter.example.org:8888 or https://hub.example.org"
+    )
     p.add_argument("--kind", choices=["server", "hub"], help="default: detected from /hub/api and /api")
+    p.add_argument(
+        "--list",
+        action="store_true",
+        help="print each check (claim id, kind, what it writes, what position it needs) and exit; "
+        "no URL needed (--kind narrows it)",
+    )
     p.add_argument(
         "--token-file", type=Path, help="file holding the token (else JUPYTER_TOKEN / JUPYTERHUB_API_TOKEN)"
     )
@@ -54,7 +65,7 @@ def parser() -> argparse.ArgumentParser:
         help="YAML of accepted failures (claim, target URL pattern, reason, owner, expires); "
         "a waived failure does not fail the run, an expired waiver does",
     )
-    p.add_argument("--format", choices=["table", "json", "junit"], default="table")
+    p.add_argument("--format", choices=list(FORMATS), default="table")
     p.add_argument("--output", type=Path, help="write the report here instead of standard output")
     p.add_argument(
         "--site-url",
@@ -77,7 +88,15 @@ def read_token(args: argparse.Namespace, kind: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    p = parser()
+    args = p.parse_args(argv)
+    if args.list:
+        lines = listing(args.kind)
+        print("\n".join(lines))
+        print(f"jsv audit: {len(lines)} checks", file=sys.stderr)
+        return 0
+    if not args.url:
+        p.error("a URL is required (or --list)")
     client = LocalClient(False if args.insecure else (args.ca_file or True))
     err = sys.stderr
     try:
@@ -107,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     applied = waivers.apply(findings, accepted, target.endpoint.base)
     report = Report(target, applied.findings, args.site_url, applied.expired, applied.unmatched)
-    text = {"table": table, "json": as_json, "junit": as_junit}[args.format](report)
+    text = FORMATS[args.format](report)
     text = redact(text)
     if args.output:
         args.output.write_text(text + "\n")

@@ -1,7 +1,10 @@
-"""The audit report: a table for a terminal, JSON (the ledger's record shape where it applies), JUnit XML.
+"""The audit report: a table for a terminal, JSON (the ledger's record shape where it applies), JUnit XML,
+SARIF 2.1.0.
 
 JUnit XML is written with ``junitparser`` (a maintained library that knows
-the schema CI systems read) rather than by hand.  In every format a target
+the schema CI systems read) rather than by hand.  The JSON report is described
+by ``jsv/data/audit-report.schema.json`` (JSON Schema 2020-12); the SARIF log
+follows the OASIS SARIF 2.1.0 schema (both are checked in the unit tests).  In every format a target
 that answers an anonymous client is said first, and the failures that show it
 (:data:`~jsv.audit.anonymous.OPENNESS`) head the findings.
 """
@@ -10,12 +13,19 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 from junitparser import Error, Failure, JUnitXml, Skipped, TestCase, TestSuite
 
 from jsv.audit.anonymous import ANONYMOUS_CHECKS, OPENNESS
 from jsv.audit.run import VERDICTS, Finding
 from jsv.audit.target import Target
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
+"""A claim's severity as SARIF ``properties.security-severity`` (a CVSS-like score, as a string): each
+lies inside the band GitHub code scanning shows with the same name (critical above 9.0, high 7.0-8.9,
+medium 4.0-6.9, low 3.9 or less)."""
 
 EXIT_CODES = {
     0: "nothing failed (waived failures allowed)",
@@ -176,3 +186,111 @@ def as_junit(report: Report) -> str:
     xml = JUnitXml()
     xml.add_testsuite(suite)
     return xml.tostring().decode()
+
+
+def as_sarif(report: Report) -> str:
+    """A SARIF 2.1.0 log: one rule per claim checked, one result per failed or waived check.
+
+    A waived failure is a result with an external, accepted suppression carrying the waiver's reason; a
+    check that could not complete (``error``) and the waiver lines are notifications of the invocation,
+    not results.  Every result's location is the audited base URL.
+    """
+    from jsv import __version__
+
+    t = report.target
+    findings = report.ordered
+    rules = []
+    index: dict[str, int] = {}
+    for f in findings:
+        if f.claim.id in index:
+            continue
+        index[f.claim.id] = len(rules)
+        rules.append(
+            {
+                "id": f.claim.id,
+                "shortDescription": {"text": f.claim.title},
+                "fullDescription": {"text": f.claim.statement},
+                "help": {
+                    "text": f"expected: {f.claim.expected}\nfix ({f.claim.fix_place}):\n{f.claim.fix_code}"
+                },
+                "helpUri": f.claim.card_url(report.site),
+                "defaultConfiguration": {"level": "error"},
+                "properties": {
+                    "security-severity": SECURITY_SEVERITY[f.claim.severity],
+                    "severity": f.claim.severity,
+                    "tags": ["security", t.kind],
+                },
+            }
+        )
+    results = []
+    for f in findings:
+        if f.verdict not in ("fail", "waived"):
+            continue
+        result: dict[str, Any] = {
+            "ruleId": f.claim.id,
+            "ruleIndex": index[f.claim.id],
+            "kind": "fail",
+            "level": "error",
+            "message": {"text": f"{f.claim.title}: observed {f.observed}; expected {f.claim.expected}"},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": t.endpoint.base}}}],
+            "partialFingerprints": {"jsvAuditTarget/v1": f"{f.claim.id} {t.endpoint.base}"},
+            "properties": {"severity": f.claim.severity, "credentials": "none" if f.anonymous else "token"},
+        }
+        if f.waiver:
+            w = f.waiver
+            result["suppressions"] = [
+                {
+                    "kind": "external",
+                    "status": "accepted",
+                    "justification": w.reason,
+                    "properties": {"owner": w.owner, "expires": w.expires.isoformat(), "target": w.target},
+                }
+            ]
+        results.append(result)
+    notifications = [
+        {
+            "level": "error",
+            "message": {"text": f"{f.claim.id}: the check could not complete: {f.observed}"},
+            "associatedRule": {"id": f.claim.id, "index": index[f.claim.id]},
+        }
+        for f in findings
+        if f.verdict == "error"
+    ]
+    notifications += [{"level": "error", "message": {"text": line}} for line in report.expired]
+    notifications += [{"level": "warning", "message": {"text": line}} for line in report.unmatched]
+    invocation: dict[str, Any] = {
+        "executionSuccessful": report.exit_code != 3,
+        "exitCode": report.exit_code,
+        "exitCodeDescription": EXIT_CODES[report.exit_code],
+    }
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "jsv audit",
+                        "version": __version__,
+                        "informationUri": f"{report.site.rstrip('/')}/docs/audit.html",
+                        "rules": rules,
+                    }
+                },
+                "invocations": [invocation],
+                "results": results,
+                "properties": {
+                    "target": {
+                        "url": t.endpoint.base,
+                        "kind": t.kind,
+                        "version": t.version,
+                        "credentials_required": t.credentials_required,
+                    },
+                    "headline": report.headline,
+                    "summary": report.counts(),
+                },
+            }
+        ],
+    }
+    return json.dumps(log, indent=2)
