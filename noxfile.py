@@ -1,6 +1,7 @@
 """Sessions: ``docs`` builds the site, ``tests`` proves it, ``lint`` keeps it tidy.
 
-Every session installs the package with the pinned ``constraints.txt``.
+Every session installs the package with the pinned ``constraints.txt``.  The bare package is
+``jsv audit`` alone; ``[lab]`` adds Docker and testcontainers, ``[site]`` the lab and Sphinx.
 """
 
 import os
@@ -68,7 +69,7 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def clean(session: nox.Session) -> None:
     """Remove every container, network, volume and image the project made, and _build."""
-    session.install("-c", "constraints.txt", "-e", ".")
+    install(session, "lab")  # the bare install is the audit alone (issue 35); clean needs Docker
     session.run("python", "-m", "jsv", "clean")
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from jsv.claims import Observation
 from jsv.errors import NotInPosition
-from jsv.observations.single_user import kernel_handshake
+from jsv.observations.remote.single_user import kernel_handshake
 from jsv.probes.http import Browser, Endpoint, Reply, Request
 
 OPENNESS = ("SU-01", "SU-22")

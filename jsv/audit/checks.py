@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from jsv.claims import Observation
-from jsv.observations import hub, single_user, surface
+from jsv.observations.remote import hub, single_user, surface
 from jsv.probes.http import Browser, Endpoint, Request, token_header
 
 Kind = Literal["server", "hub"]

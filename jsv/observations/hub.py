@@ -6,20 +6,26 @@ Used by ``runbooks/hub/*`` and by the assembled-configuration run in
 sends what a browser or ``curl`` on another machine could — or, where the
 claim is about a local user, what ``mallory`` can run on the hub's machine.
 The ``plant_*`` helpers put the files a claim's weakness needs into alice's
-home before her server starts.
+home before her server starts.  The checks ``jsv audit`` also runs (HUB-02, 11, 28..31) live in
+:mod:`jsv.observations.remote.hub`, which imports nothing of the lab, and are re-exported here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
 from jsv.claims import Observation
 from jsv.environments import JupyterHub, Lab, NetClient, Situation
-from jsv.observations import single_user
+from jsv.observations.remote.hub import (  # noqa: F401 (the remote checks, re-exported for the runbooks)
+    hsts,
+    login_page_headers,
+    outsider_reaches_proxy_api,
+    plain_http_to_tls_port,
+    user_token_lists_users,
+    xsrf_cookie_flags,
+)
 from jsv.probes import TrafficCapture
-from jsv.probes.curl_browser import browser_for
-from jsv.probes.http import Browser, Endpoint, Request, Target, token_header
+from jsv.probes.http import Endpoint, Target
 from jsv.probes.login import browse, consent, cookie_request, hub_session, landing, status_of
 from jsv.redaction import register
 
@@ -80,11 +86,6 @@ def server_address(hub: JupyterHub, user: str = "alice") -> tuple[str, int]:
 
 
 # -- observations ------------------------------------------------------------------------
-def outsider_reaches_proxy_api(client: NetClient | Browser, target: Target) -> Observation:
-    """HUB-02: another machine asks the proxy's REST API (port 8001 of the hub's host) for its routes."""
-    host = urlsplit(target.url("/")).hostname
-    reply = browser_for(client).send(Request(f"http://{host}:8001/api/routes", timeout=5))
-    return Observation({"from another machine": reply.outcome}, reply.transcript)
 
 
 def secrets_on_loopback(lab: Lab, client: NetClient, target: JupyterHub) -> Observation:
@@ -188,46 +189,6 @@ def direct_to_alices_port(client: NetClient, target: JupyterHub) -> Observation:
     return Observation(
         {"from another machine": outside.outcome, "mallory, no credentials": int(local.stdout or 0)},
         "\n".join([outside.transcript, local.transcript]),
-    )
-
-
-def login_page_headers(client: NetClient | Browser, target: Target) -> Observation:
-    """HUB-11: the status and Content-Security-Policy of ``/hub/login``."""
-    reply = browser_for(client).send(Request(target.url("/hub/login")))
-    return Observation(
-        {
-            "status": reply.status,
-            "content-security-policy": reply.headers.get("content-security-policy", ""),
-        },
-        reply.transcript[:900],
-    )
-
-
-def plain_http_to_tls_port(client: NetClient | Browser, target: Target) -> Observation:
-    """HUB-28: an ``http://`` request to the hub's TLS port (SU-07's request, at ``/hub/api``)."""
-    return single_user.plain_http_answered(client, target, "/hub/api")
-
-
-def hsts(client: NetClient | Browser, target: Target) -> Observation:
-    """HUB-29: the Strict-Transport-Security header of ``/hub/login`` (SU-20's request)."""
-    return single_user.hsts(client, target, "/hub/login")
-
-
-def xsrf_cookie_flags(client: NetClient | Browser, target: Target) -> Observation:
-    """HUB-30: the flags of the ``_xsrf`` cookie the hub's login page sets."""
-    return single_user.xsrf_cookie_flags(client, target, "/hub/login")
-
-
-def user_token_lists_users(client: NetClient | Browser, target: Target) -> Observation:
-    """HUB-31: what an ordinary user's token (``target.token``) gets from the hub's user list."""
-    browser = browser_for(client)
-    auth = token_header(target.token)
-    me = browser.send(Request(target.url("/hub/api/user"), headers=auth))
-    users = browser.send(Request(target.url("/hub/api/users"), headers=auth))
-    listed = len(users.json()) if users.status == 200 else 0
-    return Observation(
-        {"GET /hub/api/user": me.status, "GET /hub/api/users": users.status, "users listed": listed},
-        me.transcript[:600] + "\n\n" + users.transcript[:600],
     )
 
 

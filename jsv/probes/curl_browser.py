@@ -5,7 +5,8 @@ from __future__ import annotations
 import shlex
 
 from jsv.environments.net_client import HttpReply, NetClient
-from jsv.probes.http import Browser, LoginReply, Request
+from jsv.probes.http import LoginReply, Request
+from jsv.probes.http import browser_for as browser_for  # moved to jsv.probes.http (no lab import)
 from jsv.probes.login import form_login, register_jar, status_of, xsrf_cookie
 from jsv.probes.websocket import websocket_handshake
 from jsv.redaction import register
@@ -64,8 +65,3 @@ class CurlBrowser:
                 | ({"Secure"} if secure == "TRUE" else set())
             )
         return flags
-
-
-def browser_for(client: NetClient | Browser) -> Browser:
-    """The runbooks pass their client container; the audit passes its own browser."""
-    return CurlBrowser(client) if isinstance(client, NetClient) else client

@@ -11,6 +11,7 @@ run one check, not two implementations of it.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
@@ -116,3 +117,17 @@ def plain_http(url: str) -> str:
 
 def token_header(token: str) -> tuple[tuple[str, str], ...]:
     return (("Authorization", f"token {token}"),)
+
+
+def browser_for(client: Any) -> Browser:
+    """The runbooks pass their client container (a :class:`~jsv.environments.NetClient`, sent on
+    with ``curl`` by :class:`~jsv.probes.curl_browser.CurlBrowser`); the audit passes its own browser.
+
+    Without the lab imported no client can be a ``NetClient``, so the audit never imports the lab.
+    """
+    net_client = sys.modules.get("jsv.environments.net_client")
+    if net_client is not None and isinstance(client, net_client.NetClient):
+        from jsv.probes.curl_browser import CurlBrowser
+
+        return CurlBrowser(client)
+    return client
