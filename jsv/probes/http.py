@@ -11,7 +11,6 @@ run one check, not two implementations of it.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
@@ -120,14 +119,11 @@ def token_header(token: str) -> tuple[tuple[str, str], ...]:
 
 
 def browser_for(client: Any) -> Browser:
-    """The runbooks pass their client container (a :class:`~jsv.environments.NetClient`, sent on
-    with ``curl`` by :class:`~jsv.probes.curl_browser.CurlBrowser`); the audit passes its own browser.
+    """The audit passes its own browser (anything that sends a :class:`Request`); a runbook passes its
+    client container, which :class:`~jsv.probes.curl_browser.CurlBrowser` drives with curl (imported
+    only then: it is the lab's, and the audit's install has no lab)."""
+    if hasattr(client, "send"):
+        return client
+    from jsv.probes.curl_browser import CurlBrowser
 
-    Without the lab imported no client can be a ``NetClient``, so the audit never imports the lab.
-    """
-    net_client = sys.modules.get("jsv.environments.net_client")
-    if net_client is not None and isinstance(client, net_client.NetClient):
-        from jsv.probes.curl_browser import CurlBrowser
-
-        return CurlBrowser(client)
-    return client
+    return CurlBrowser(client)
