@@ -2,7 +2,9 @@
 container) and a pure *parse* step table-tested on canned output.
 
 The names below are loaded on first use: :mod:`jsv.probes.http` (the requests the
-audit sends) must import without the lab these probes run in (issue 35).
+audit sends) must import without the lab these probes run in (issue 35).  A name that
+is also a submodule's (``processes``) cannot be served this way: once the submodule is
+imported, Python sets the package's attribute to the module, so import it from its module.
 """
 
 from importlib import import_module
@@ -11,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from jsv.probes.capture import TrafficCapture
     from jsv.probes.files import FileStat, can_read, parse_stat, stat
-    from jsv.probes.processes import parse_ps, processes
+    from jsv.probes.processes import parse_ps
     from jsv.probes.sockets import Listener, listeners, parse_ss
     from jsv.probes.websocket import websocket_handshake
 
@@ -22,7 +24,6 @@ _HOMES = {
     "parse_stat": "files",
     "stat": "files",
     "parse_ps": "processes",
-    "processes": "processes",
     "Listener": "sockets",
     "listeners": "sockets",
     "parse_ss": "sockets",
@@ -45,7 +46,6 @@ __all__ = [
     "parse_ps",
     "parse_ss",
     "parse_stat",
-    "processes",
     "stat",
     "websocket_handshake",
 ]

@@ -52,3 +52,13 @@ def test_the_runbooks_names_stay_importable_from_the_observations():
     assert single_user.kernel_handshake is remote_single_user.kernel_handshake
     assert hub.hsts is remote_hub.hsts and hub.user_token_lists_users is remote_hub.user_token_lists_users
     assert surface.token_lifetimes is remote_surface.token_lifetimes
+
+
+def test_no_lazy_probe_name_is_also_a_submodule_name():
+    """Python sets a package's attribute to a submodule once it is imported, which would shadow the name."""
+    import pkgutil
+
+    import jsv.probes
+
+    submodules = {module.name for module in pkgutil.iter_modules(jsv.probes.__path__)}
+    assert not set(jsv.probes._HOMES) & submodules
