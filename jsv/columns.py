@@ -14,6 +14,8 @@ release as in the pinned one.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from jsv.errors import ConfigurationError
@@ -43,3 +45,18 @@ def environment_in_column(environment: str, column: str | None = None) -> str:
         return environment
     candidate = environment + COLUMNS[column]
     return candidate if (CONTAINERS_DIR / candidate / "Dockerfile").is_file() else environment
+
+
+@contextmanager
+def in_column(column: str) -> Iterator[None]:
+    """Inside the block, environments start ``column``'s images (``JSV_COLUMN`` set, then restored)."""
+    saved = os.environ.get(COLUMN_ENV)
+    os.environ[COLUMN_ENV] = column
+    try:
+        current_column()  # one clear line for an unknown column, before anything starts
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop(COLUMN_ENV, None)
+        else:
+            os.environ[COLUMN_ENV] = saved

@@ -23,7 +23,7 @@ from jsv.claims.model import Claim
 from jsv.claims.record import ClaimRecord
 from jsv.claims.registry import Registry, registry_here
 from jsv.claims.verify import RECORD_FAILURES_ENV, ClaimResult, SideResult
-from jsv.columns import COLUMN_ENV, current_column
+from jsv.columns import in_column
 from jsv.page_runner import run_page
 from jsv.runbook import extend_cell_limit
 
@@ -33,17 +33,16 @@ PAGE_LIMIT_SECONDS = 1800
 
 @contextmanager
 def _column(column: str) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in (COLUMN_ENV, RECORD_FAILURES_ENV)}
-    os.environ.update({COLUMN_ENV: column, RECORD_FAILURES_ENV: "1"})
+    saved = os.environ.get(RECORD_FAILURES_ENV)
+    os.environ[RECORD_FAILURES_ENV] = "1"
     try:
-        current_column()  # one clear line for an unknown column, before anything starts
-        yield
+        with in_column(column):
+            yield
     finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        if saved is None:
+            os.environ.pop(RECORD_FAILURES_ENV, None)
+        else:
+            os.environ[RECORD_FAILURES_ENV] = saved
 
 
 def not_reached(claim: Claim, column: str, reason: str) -> ClaimRecord:

@@ -20,6 +20,10 @@ from jsv.observations.remote import hub, single_user, surface
 from jsv.probes.http import Browser, Endpoint, Request, token_header
 
 Kind = Literal["server", "hub"]
+Front = Literal["none", "nginx"]
+FRONTS: tuple[Front, ...] = ("none", "nginx")
+"""What may stand in front of a hub: nothing (the hub serves its own TLS or none), or nginx terminating
+TLS (HUB-12's file, the one front end the lab builds and so the one whose behaviour the claims verify)."""
 AUDIT_HIDDEN_FILE = ".jsv-audit-hidden"
 
 
@@ -33,6 +37,8 @@ class AuditCheck:
     needs_token: bool = True
     by_version: bool = False
     """An advisory: judged by the release the target reports, not by sending the advisory's attack."""
+    front: Front | None = None
+    """The front end the check is written for (:data:`FRONTS`); ``None``: any."""
 
 
 def reported_version(browser: Browser, target: Endpoint, api: str = "/api") -> Observation:
@@ -89,8 +95,9 @@ CHECKS: tuple[AuditCheck, ...] = (
     *advisories("server", "ADV-01", "ADV-02", "ADV-03", "ADV-04", "ADV-09"),
     AuditCheck("HUB-02", "hub", hub.outsider_reaches_proxy_api, needs_token=False),
     AuditCheck("HUB-11", "hub", hub.login_page_headers, needs_token=False),
-    AuditCheck("HUB-28", "hub", hub.plain_http_to_tls_port, needs_token=False),
-    AuditCheck("HUB-29", "hub", hub.hsts, needs_token=False),
+    AuditCheck("HUB-28", "hub", hub.plain_http_to_tls_port, needs_token=False, front="none"),
+    AuditCheck("HUB-29", "hub", hub.hsts, needs_token=False, front="none"),
+    AuditCheck("HUB-48", "hub", hub.front_end_tls, needs_token=False, front="nginx"),
     AuditCheck("HUB-30", "hub", hub.xsrf_cookie_flags, needs_token=False),
     AuditCheck("HUB-31", "hub", hub.user_token_lists_users),
     AuditCheck("HUB-33", "hub", surface.anonymous_metrics, needs_token=False),
@@ -182,5 +189,6 @@ def listing(kind: Kind | None = None) -> list[str]:
         if kind and check.kind != kind:
             continue
         writes = f"writes (--allow-writes): {check.writes}" if check.writes else "read-only"
-        lines.append(f"{check.claim_id:<7} {check.kind:<6} {writes} | needs {position(check)}")
+        front = f" | front end: {check.front}" if check.front else ""
+        lines.append(f"{check.claim_id:<7} {check.kind:<6} {writes} | needs {position(check)}{front}")
     return lines

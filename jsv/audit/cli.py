@@ -18,7 +18,7 @@ from pathlib import Path
 
 from jsv.audit import waivers
 from jsv.audit.catalogue import SITE_URL
-from jsv.audit.checks import listing
+from jsv.audit.checks import FRONTS, listing
 from jsv.audit.client import LocalClient
 from jsv.audit.report import EXIT_CODES, Report, as_json, as_junit, as_sarif, progress_line, table
 from jsv.audit.run import audit
@@ -55,6 +55,13 @@ def parser() -> argparse.ArgumentParser:
         "--allow-writes",
         action="store_true",
         help="also run checks that create (and then remove) a file, kernel or terminal",
+    )
+    p.add_argument(
+        "--front",
+        choices=["auto", *FRONTS],
+        default="auto",
+        help="what terminates TLS in front of a hub: nginx judges the front end (HUB-48) instead of the "
+        "hub's own TLS (HUB-28, HUB-29); auto (default) reads the Server header",
     )
     p.add_argument("--ca-file", help="PEM bundle to verify the server's certificate with")
     p.add_argument("--insecure", action="store_true", help="do not verify TLS certificates")
@@ -103,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
         accepted = waivers.load(args.waivers) if args.waivers else []
         target = identify(client, args.url, args.kind)
         token = read_token(args, target.kind)
+        if args.front != "auto":
+            target = replace(target, front=args.front)
         target = replace(
             target,
             endpoint=replace(target.endpoint, token=token),
@@ -111,6 +120,13 @@ def main(argv: list[str] | None = None) -> int:
         if token:
             check_token(client, target)
         print(f"jsv audit: {target.kind} {target.endpoint.base}, version {target.version}", file=err)
+        if target.kind == "hub":
+            how = (
+                "given with --front"
+                if args.front != "auto"
+                else "read from the Server header; --front overrides"
+            )
+            print(f"jsv audit: front end: {target.front} ({how})", file=err)
         if not target.credentials_required:
             print(f"jsv audit: {target.kind} answers its API without credentials", file=err)
         elif not token:

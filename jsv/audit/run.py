@@ -37,7 +37,12 @@ class Finding:
     """The waiver that turned this failure into ``waived``."""
 
 
+FRONT_WORDS = {"none": "a hub that serves its own TLS (no front end)", "nginx": "a hub behind nginx"}
+
+
 def _not_applicable(check: AuditCheck, target: Target, allow_writes: bool) -> str:
+    if check.front and check.front != target.front:
+        return f"written for {FRONT_WORDS[check.front]}; this target is {FRONT_WORDS[target.front]} (--front)"
     if check.writes and not allow_writes:
         return f"writes ({check.writes}): run with --allow-writes"
     if check.needs_token and not target.endpoint.token:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jsv.audit.anonymous import PROBE_PATHS, answered
-from jsv.audit.checks import Kind
+from jsv.audit.checks import Front, Kind
 from jsv.audit.client import LocalClient
 from jsv.errors import JsvError
 from jsv.probes.http import Endpoint, Request
@@ -23,6 +23,14 @@ class Target:
     """As the target reports it: the hub's ``/hub/api``, the server's ``/api``."""
     credentials_required: bool | None = None
     """Whether the API refused an anonymous client (``None``: not asked yet)."""
+    front: Front = "none"
+    """What terminates TLS in front of it (``--front``, else :func:`detected_front`)."""
+
+
+def detected_front(server_header: str) -> Front:
+    """nginx names itself in the ``Server`` header (unless a module clears it); JupyterHub's proxy sends
+    none, Tornado ``TornadoServer``."""
+    return "nginx" if server_header.lower().startswith("nginx") else "none"
 
 
 FIXES = {
@@ -49,7 +57,8 @@ def identify(client: LocalClient, url: str, kind: Kind | None) -> Target:
             except ValueError:
                 continue
             if version:
-                return Target(endpoint, candidate, version)  # type: ignore[arg-type]
+                front = detected_front(reply.headers.get("server", ""))
+                return Target(endpoint, candidate, version, front=front)  # type: ignore[arg-type]
     raise AuditError(
         f"{url}: neither {endpoint.url('/hub/api')} nor {endpoint.url('/api')} answered with a version: "
         "give the server's or hub's base URL (with its base_url), or --kind"

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from jsv.claims import Observation
 from jsv.environments import JupyterHub, Lab, NetClient, Situation
 from jsv.observations.remote.hub import (  # noqa: F401 (the remote checks, re-exported for the runbooks)
+    front_end_tls,
     hsts,
     login_page_headers,
     outsider_reaches_proxy_api,

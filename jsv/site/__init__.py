@@ -9,6 +9,7 @@ from sphinx.application import Sphinx
 
 def setup(app: Sphinx) -> dict[str, Any]:
     from jsv.site import (
+        audit_reference,
         cache_key,
         changes,
         checklists,
@@ -34,6 +35,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     changes.setup(app)
     tables.setup(app)
     surface.setup(app)
+    audit_reference.setup(app)
     purge.setup(app)
     app.add_css_file("jsv.css")
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}

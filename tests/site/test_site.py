@@ -264,3 +264,20 @@ def test_the_debian_hub_column_stops_where_the_matrix_page_says_and_nowhere_else
     assert [column[i]["status"] for i in ran] == ["verified"] * len(ran), ran
     findings = ("ADV-06", "ADV-07", "ADV-08", "ADV-10")
     assert [column[i]["status"] for i in findings] == ["failed"] * len(findings), findings
+
+
+def test_the_audit_was_proven_on_every_reference_deployment_without_a_false_result(build_dir):
+    """The audit reference page ran jsv audit against each deployment; the build compared every verdict."""
+    reference = json.loads((build_dir / "html" / "audit-reference.json").read_text())
+    names = {d["name"] for d in reference["deployments"]}
+    assert {"hardened server", "weakened server", "open server", "Debian trixie server"} <= names
+    assert {"hardened hub, own TLS", "weakened hub", "jupyterhub 6.0.1", "Debian trixie hub"} <= names
+    assert reference["false_results"] == 0
+    kinds = {cell["kind"] for cell in reference["cells"]}
+    assert kinds <= {"agrees", "not compared"}, kinds
+    # the open server's openness is what the audit reports first, and the runbooks' controls agree
+    open_cells = {c["claim"]: c for c in reference["cells"] if c["deployment"] == "open server"}
+    assert (open_cells["SU-01"]["observed"], open_cells["SU-22"]["observed"]) == ("fail", "fail")
+    assert reference["compared"] >= 100
+    table = (build_dir / "html" / "docs" / "audit.html").read_text()
+    assert "0 false results" in table and "Debian trixie hub" in table

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from jsv.claims import Observation
 from jsv.observations.remote import single_user
-from jsv.probes.http import Browser, Request, Target, browser_for, token_header
+from jsv.probes.http import Browser, Request, Target, browser_for, plain_http, token_header
 
 if TYPE_CHECKING:
     from jsv.environments import NetClient
@@ -45,6 +45,31 @@ def plain_http_to_tls_port(client: NetClient | Browser, target: Target) -> Obser
 def hsts(client: NetClient | Browser, target: Target) -> Observation:
     """HUB-29: the Strict-Transport-Security header of ``/hub/login`` (SU-20's request)."""
     return single_user.hsts(client, target, "/hub/login")
+
+
+def front_end_tls(client: NetClient | Browser, target: Target) -> Observation:
+    """HUB-48: a hub behind a TLS front end, as any client sees it: plain HTTP to the https port and to
+    port 80, and the HSTS header of the login page.
+
+    A 4xx/5xx answer or no answer counts as not served (nginx answers plain HTTP on 443 with its own 400
+    page and forwards nothing); a redirect from port 80 counts only when it goes to ``https://``.
+    """
+    browser = browser_for(client)
+    plain = browser.send(Request(plain_http(target.url("/hub/api"))))
+    port_80 = browser.send(Request(f"http://{urlsplit(target.url('/')).hostname}/hub/login", timeout=5))
+    page = browser.send(Request(target.url("/hub/login")))
+    location = port_80.headers.get("location", "")
+    redirected = port_80.status in (301, 302, 307, 308) and location.startswith("https://")
+    return Observation(
+        {
+            "http:// to the https port": "not served"
+            if not plain.status or plain.status >= 400
+            else f"served ({plain.status})",
+            "http:// on port 80": "redirect to https" if redirected else port_80.outcome,
+            "HSTS on the login page": bool(page.headers.get("strict-transport-security")),
+        },
+        "\n\n".join([plain.transcript[:500], port_80.transcript[:400], page.transcript[:600]]),
+    )
 
 
 def xsrf_cookie_flags(client: NetClient | Browser, target: Target) -> Observation:

@@ -101,6 +101,7 @@ def test_failures_exit_1_and_no_output_shows_the_token(server, monkeypatch, caps
             "kind": "server",
             "versions": {"server": "2.99.0"},
             "credentials_required": False,  # the leaky server answers anyone
+            "front": "none",
         }
         assert statuses["SU-01"] == "fail"  # 200 without the token
         assert statuses["SU-09"] == "not-applicable"  # writes, no --allow-writes
