@@ -18,6 +18,8 @@ def record(**overrides):
         "evidence": "e",
         "seconds": 1.0,
         "severity": "high",
+        "cwe": ["CWE-306"],
+        "asvs": ["v5.0.0-8.2.1"],
         "notes": "",
         "weakness": "",
         "executed_at": "2026-12-01T00:00:00+00:00",
@@ -105,7 +107,7 @@ def test_ledger_totals_and_order():
     }
     assert ledger["areas"] == {"SU": {"static": 1, "verified": 1}}
     assert ledger["pages"] == {"a.html": {"execution_seconds": 3.2}}
-    assert ledger["schema_version"] == 3
+    assert ledger["schema_version"] == 4
 
 
 def test_source_coverage():
