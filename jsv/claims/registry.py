@@ -27,9 +27,9 @@ from typing import Any
 import jsonschema
 import yaml
 
+from jsv.claims import taxonomy
 from jsv.claims.expect import from_data
 from jsv.claims.model import Claim, Fix
-from jsv.claims import taxonomy
 from jsv.claims.places import place_problems
 from jsv.errors import JsvError
 

@@ -1,4 +1,4 @@
-"""The ids a compliance team maps a claim by: its CWE weakness and the OWASP ASVS 5.0.0 requirements it verifies.
+"""The ids a compliance team maps a claim by: its CWE weakness, the OWASP ASVS 5.0.0 requirements it verifies.
 
 Every claim carries ``cwe`` (MITRE CWE ids, most specific first); a
 *web-facing* claim also carries ``asvs``.  A claim is web-facing when its
@@ -52,7 +52,7 @@ def cwe_url(cwe: str) -> str:
 
 
 def asvs_section(asvs: str) -> str:
-    """``v5.0.0-3.4.6`` -> ``V3.4 Browser Security Mechanism Headers``; KeyError if not a 5.0.0 requirement."""
+    """``v5.0.0-3.4.6`` -> ``V3.4 Browser Security Mechanism Headers``; KeyError if not an ASVS 5.0.0 id."""
     chapter, section, _ = _asvs_parts(asvs)
     return f"V{chapter}.{section} {_data()['asvs']['sections'][f'{chapter}.{section}']}"
 
@@ -81,7 +81,8 @@ def problems(claim_id: str, cwe: list[str], asvs: list[str]) -> list[str]:
         if not match or item.partition("-")[2] not in requirements:
             found.append(f"asvs: {item} is not a requirement of OWASP ASVS {ASVS_VERSION}")
     if is_web_facing(claim_id) and not asvs:
-        found.append(f"asvs: a web-facing claim (areas {', '.join(WEB_AREAS)}) names the ASVS requirement it verifies")
+        areas = ", ".join(WEB_AREAS)
+        found.append(f"asvs: a web-facing claim (areas {areas}) names the ASVS requirement it verifies")
     return found
 
 

@@ -83,6 +83,17 @@ def test_bad_status_and_source():
     assert "bad source 'SEED-1'" in problems
 
 
+def test_cwe_and_asvs_ids():
+    assert "no CWE id" in validate_record(record(cwe=[]))
+    assert "bad CWE id '79'" in validate_record(record(cwe=["79"]))
+    assert "bad ASVS id 'V8.2.1'" in validate_record(record(asvs=["V8.2.1"]))
+    assert "web-facing claim without an ASVS id" in validate_record(record(asvs=[]))
+    assert validate_record(record(id="MU-01", area="MU", asvs=[])) == []
+    broken = record()
+    del broken["cwe"]
+    assert "missing cwe" in validate_record(broken)
+
+
 def typed(**overrides) -> ClaimRecord:
     return ClaimRecord.from_json(record(**overrides))
 
