@@ -537,7 +537,8 @@ def main(argv: list[str] | None = None) -> int:
 
             registry = load_registry(ROOT)
             for claim_id, claim in sorted(registry.claims.items()):
-                print(f"{claim_id}\t{claim.severity}\t{claim.fix.place}\t{claim.title}")
+                ids = ",".join(claim.cwe + claim.asvs)
+                print(f"{claim_id}\t{claim.severity}\t{ids}\t{claim.fix.place}\t{claim.title}")
             print(f"{len(registry.claims)} claims in {len(set(registry.pages.values()))} pages")
         elif args.command == "sweep":
             from jsv.environments.resources import sweep

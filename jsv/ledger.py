@@ -15,10 +15,12 @@ from typing import Any
 
 from jsv.claims.model import CLAIM_ID, SEVERITIES, SOURCE_ID
 from jsv.claims.record import ClaimRecord
+from jsv.claims.taxonomy import ASVS_ID, CWE_ID, is_web_facing
 from jsv.columns import COLUMNS, PINNED
 
-SCHEMA_VERSION = 3
-"""3: every record has a ``column``; records of other columns than ``pinned`` are under ``matrix``."""
+SCHEMA_VERSION = 4
+"""3: every record has a ``column``; records of other columns than ``pinned`` are under ``matrix``.
+4: every record has ``cwe`` (one id at least) and ``asvs`` (one at least for a web-facing claim)."""
 STATUSES = {"verified", "failed", "static", "skipped"}
 CONTROL_RESULTS = {
     "failed-as-expected",
@@ -45,6 +47,8 @@ REQUIRED = {
     "fix_applied": bool,
     "fix_reason": str,
     "severity": str,
+    "cwe": list,
+    "asvs": list,
     "page": str,
 }
 
@@ -86,6 +90,12 @@ def validate_record(record: dict[str, Any]) -> list[str]:
     if record.get("column", PINNED) not in {PINNED, *COLUMNS}:
         problems.append(f"bad column {record['column']!r}")
     problems += [f"bad source {s!r}" for s in record["sources"] if not SOURCE_ID.match(s)]
+    if not record["cwe"]:
+        problems.append("no CWE id")
+    problems += [f"bad CWE id {c!r}" for c in record["cwe"] if not CWE_ID.match(str(c))]
+    problems += [f"bad ASVS id {a!r}" for a in record["asvs"] if not ASVS_ID.match(str(a))]
+    if is_web_facing(record["id"]) and not record["asvs"]:
+        problems.append("web-facing claim without an ASVS id")
     return problems
 
 

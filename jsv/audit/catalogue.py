@@ -42,6 +42,10 @@ class AuditedClaim:
     fixed_in: str = ""
     """For an advisory claim: the first release of ``component`` with the fix (from the claim's notes)."""
     component: str = ""
+    cwe: tuple[str, ...] = ()
+    """The claim's CWE ids (``CWE-352``), most specific first."""
+    asvs: tuple[str, ...] = ()
+    """The OWASP ASVS 5.0.0 requirements it verifies (``v5.0.0-3.5.1``)."""
 
     @property
     def expected(self) -> str:
@@ -84,6 +88,8 @@ def snapshot(root: Path, ids: frozenset[str]) -> dict[str, Any]:
             "title": claim.title,
             "statement": claim.statement,
             "severity": claim.severity,
+            "cwe": list(claim.cwe),
+            "asvs": list(claim.asvs),
             "expect": claim.expect_data,
             "fix_place": claim.fix.place,
             "fix_code": claim.fix.code,
@@ -110,6 +116,8 @@ def audited_claims() -> dict[str, AuditedClaim]:
             entry["page"],
             entry.get("fixed_in", ""),
             entry.get("component", ""),
+            tuple(entry["cwe"]),
+            tuple(entry.get("asvs", ())),
         )
         for claim_id, entry in data.items()
     }

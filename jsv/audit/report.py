@@ -20,6 +20,7 @@ from junitparser import Error, Failure, JUnitXml, Skipped, TestCase, TestSuite
 from jsv.audit.anonymous import ANONYMOUS_CHECKS, OPENNESS
 from jsv.audit.run import VERDICTS, Finding
 from jsv.audit.target import Target
+from jsv.claims import taxonomy
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
@@ -125,6 +126,8 @@ def as_json(report: Report) -> str:
             "title": f.claim.title,
             "statement": f.claim.statement,
             "severity": f.claim.severity,
+            "cwe": list(f.claim.cwe),
+            "asvs": list(f.claim.asvs),
             "status": f.verdict,
             "expected": f.claim.expected,
             "observed": f.observed,
@@ -189,6 +192,76 @@ def as_junit(report: Report) -> str:
     return xml.tostring().decode()
 
 
+TAXONOMIES = {
+    "CWE": {
+        "organization": "MITRE",
+        "version": "4.14",
+        "informationUri": "https://cwe.mitre.org/",
+        "shortDescription": {"text": "The MITRE Common Weakness Enumeration"},
+    },
+    "OWASP ASVS": {
+        "organization": "OWASP",
+        "version": taxonomy.ASVS_VERSION,
+        "informationUri": "https://owasp.org/www-project-application-security-verification-standard/",
+        "shortDescription": {"text": "The OWASP Application Security Verification Standard"},
+    },
+}
+"""The taxonomies a rule relates to (SARIF 2.1.0 §3.19.3: a classification such as CWE belongs in
+``taxonomies``, a rule points at its taxa through ``relationships``); GitHub code scanning reads the CWE
+from the rule's ``tags`` instead (``external/cwe/cwe-601``), so both are written."""
+
+
+def cwe_tag(cwe: str) -> str:
+    """``CWE-601`` -> ``external/cwe/cwe-601``, the tag GitHub code scanning groups alerts by."""
+    return f"external/cwe/{cwe.lower()}"
+
+
+def _taxa(findings: list[Finding]) -> dict[str, list[str]]:
+    """The CWE and ASVS ids of the rules, each once, in the order the rules first name them."""
+    taxa: dict[str, list[str]] = {"CWE": [], "OWASP ASVS": []}
+    for f in findings:
+        for name, ids in (("CWE", f.claim.cwe), ("OWASP ASVS", f.claim.asvs)):
+            taxa[name] += [i for i in ids if i not in taxa[name]]
+    return taxa
+
+
+def _taxon(name: str, taxon_id: str) -> dict[str, Any]:
+    if name == "CWE":
+        return {
+            "id": taxon_id,
+            "name": taxonomy.cwe_name(taxon_id),
+            "helpUri": taxonomy.cwe_url(taxon_id),
+        }
+    return {
+        "id": taxon_id,
+        "name": taxonomy.asvs_section(taxon_id),
+        "helpUri": taxonomy.asvs_url(taxon_id),
+    }
+
+
+def _taxonomies(taxa: dict[str, list[str]]) -> list[dict[str, Any]]:
+    return [
+        {"name": name, **about, "taxa": [_taxon(name, i) for i in taxa[name]]}
+        for name, about in TAXONOMIES.items()
+    ]
+
+
+def _relationships(claim: Any, taxa: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """The rule's CWE and ASVS taxa: the CWE entry is the wider weakness class (``superset``), the ASVS
+    requirement one the check helps verify (``relevant``)."""
+    names = list(TAXONOMIES)
+    out = []
+    for name, ids, kind in (("CWE", claim.cwe, "superset"), ("OWASP ASVS", claim.asvs, "relevant")):
+        for taxon_id in ids:
+            target = {
+                "id": taxon_id,
+                "index": taxa[name].index(taxon_id),
+                "toolComponent": {"name": name, "index": names.index(name)},
+            }
+            out.append({"target": target, "kinds": [kind]})
+    return out
+
+
 def as_sarif(report: Report) -> str:
     """A SARIF 2.1.0 log: one rule per claim checked, one result per failed or waived check.
 
@@ -202,6 +275,7 @@ def as_sarif(report: Report) -> str:
     findings = report.ordered
     rules = []
     index: dict[str, int] = {}
+    taxa = _taxa(findings)
     for f in findings:
         if f.claim.id in index:
             continue
@@ -216,10 +290,13 @@ def as_sarif(report: Report) -> str:
                 },
                 "helpUri": f.claim.card_url(report.site),
                 "defaultConfiguration": {"level": "error"},
+                "relationships": _relationships(f.claim, taxa),
                 "properties": {
                     "security-severity": SECURITY_SEVERITY[f.claim.severity],
                     "severity": f.claim.severity,
-                    "tags": ["security", t.kind],
+                    "tags": ["security", t.kind, *(cwe_tag(cwe) for cwe in f.claim.cwe)],
+                    "cwe": list(f.claim.cwe),
+                    "asvs": list(f.claim.asvs),
                 },
             }
         )
@@ -277,8 +354,12 @@ def as_sarif(report: Report) -> str:
                         "version": __version__,
                         "informationUri": f"{report.site.rstrip('/')}/docs/audit.html",
                         "rules": rules,
+                        "supportedTaxonomies": [
+                            {"name": name, "index": i} for i, name in enumerate(TAXONOMIES)
+                        ],
                     }
                 },
+                "taxonomies": _taxonomies(taxa),
                 "invocations": [invocation],
                 "results": results,
                 "properties": {

@@ -3,7 +3,8 @@
 A claim is data: what is asserted (``statement``), against which threat, how
 bad it is (``severity``), where the fix goes and what it is (:class:`Fix`),
 what the hardened side must show (``expect``) and what the insecure twin must
-show (``weakness``), or why no insecure twin exists (``no_control``).
+show (``weakness``), or why no insecure twin exists (``no_control``); and the
+ids a compliance team maps it by (``cwe``, ``asvs``: :mod:`jsv.claims.taxonomy`).
 """
 
 from __future__ import annotations
@@ -67,6 +68,11 @@ class Claim:
     weakness: Expectation | None = None
     no_control: str = ""
     sources: tuple[str, ...] = ()
+    cwe: tuple[str, ...] = ()
+    """MITRE CWE ids of the weakness the claim guards against, most specific first (``CWE-601``)."""
+    asvs: tuple[str, ...] = ()
+    """OWASP ASVS 5.0.0 requirements the claim verifies (``v5.0.0-3.7.2``); every web-facing claim has one
+    (:mod:`jsv.claims.taxonomy`)."""
     notes: str = ""
     embargo: str = ""
     """Non-empty for an unfixed upstream vulnerability (SECURITY.md): the published record keeps the

@@ -65,6 +65,11 @@ class ClaimRecord:
     """The matrix column (:mod:`jsv.columns`): ``pinned``, or e.g. ``debian-trixie``."""
     page: str = ""
     """``runbooks/hub/users.html#hub-06``, set by the site when it collects the record."""
+    cwe: list[str] = field(default_factory=list)
+    """The claim's CWE ids (``CWE-601``), most specific first."""
+    asvs: list[str] = field(default_factory=list)
+    """The OWASP ASVS 5.0.0 requirements it verifies (``v5.0.0-3.7.2``); empty for a claim that is not
+    web-facing and names none."""
 
     @property
     def docname(self) -> str:

@@ -5,7 +5,8 @@ than TOML because observations include ``null``; ``0o600`` reads as an octal
 integer, as in YAML 1.2).  Loading validates each file against
 ``jsv/data/claims.schema.json`` with ``jsonschema`` (a well-kept validator,
 so the schema is data too) and then checks what a schema cannot: known source
-ids, unique ids across files, and that each fix goes where its component
+ids, unique ids across files, CWE and ASVS ids that exist
+(:mod:`jsv.claims.taxonomy`), and that each fix goes where its component
 reads it (:mod:`jsv.claims.places`).  Any problem is one
 :class:`RegistryError` line naming the file, the claim and the key.
 
@@ -26,6 +27,7 @@ from typing import Any
 import jsonschema
 import yaml
 
+from jsv.claims import taxonomy
 from jsv.claims.expect import from_data
 from jsv.claims.model import Claim, Fix
 from jsv.claims.places import place_problems
@@ -101,6 +103,11 @@ def _message(error: jsonschema.ValidationError) -> str:
         {"required": ["no_control"]},
     ]:
         return "give either 'weakness' (what the insecure twin must show) or 'no_control' (why none exists)"
+    if error.validator == "required" and "'asvs'" in error.message:
+        return (
+            f"a web-facing claim (areas {', '.join(taxonomy.WEB_AREAS)}) names the OWASP ASVS 5.0.0 "
+            "requirement it verifies: add asvs: [v5.0.0-<chapter>.<section>.<requirement>]"
+        )
     return error.message if len(error.message) < 200 else error.message[:200] + "…"
 
 
@@ -124,6 +131,8 @@ def _claim(entry: dict[str, Any], file: str) -> Claim:
         weakness=from_data(entry["weakness"]) if "weakness" in entry else None,
         no_control=" ".join(entry.get("no_control", "").split()),
         sources=tuple(entry["sources"]),
+        cwe=tuple(entry["cwe"]),
+        asvs=tuple(entry.get("asvs", ())),
         notes=" ".join(entry.get("notes", "").split()),
         applies_when=" ".join(entry.get("applies_when", "").split()),
         embargo=" ".join(entry.get("embargo", "").split()),
@@ -154,6 +163,9 @@ def load_file(path: Path, shown: str | None = None) -> list[Claim]:
                 f"{shown}: {entry['id']}: sources: unknown source id {unknown[0]} "
                 "(ids are listed in jsv/data/seed_catalogue.json)"
             )
+        wrong_ids = taxonomy.problems(entry["id"], entry["cwe"], entry.get("asvs", []))
+        if wrong_ids:
+            raise RegistryError(f"{shown}: {entry['id']}: {wrong_ids[0]}")
         fix = entry["fix"]
         problems = place_problems(fix["component"], fix["file"], fix["code"], fix.get("user", ""))
         if problems:

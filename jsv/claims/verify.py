@@ -240,6 +240,8 @@ class ClaimResult:
             run_id=run_id(),
             config_warnings=list(self.config_warnings),
             column=self.column,
+            cwe=list(claim.cwe),
+            asvs=list(claim.asvs),
         )
         return ClaimRecord.from_json(redact_tree(record.to_json()))  # every string, keys included
 

@@ -2,6 +2,7 @@
 
 Registered through the ``myst_nb.mime_renderers`` entry point (pyproject).
 The card leads with what a reader acts on — statement, status, severity, the
+weakness and requirement ids a compliance team maps it by (CWE, OWASP ASVS), the
 fix with the file it goes into (a code block, which gets a copy button) — and
 then the evidence: both sides' observations and transcripts, folded.
 """
@@ -14,6 +15,7 @@ from typing import Any, ClassVar
 
 from docutils import nodes
 
+from jsv.claims import taxonomy
 from jsv.claims.display import CLAIM_MIME
 from jsv.claims.record import ClaimRecord, SideRecord
 
@@ -68,6 +70,22 @@ def _fix(record: ClaimRecord) -> list[nodes.Node]:
     block = _literal(fix.code, fix.language)
     block["classes"] = ["jsv-fix-code"]
     return [heading, block, note]
+
+
+def _ids(record: ClaimRecord) -> nodes.paragraph | None:
+    """``CWE-601 URL Redirection ... · OWASP ASVS v5.0.0-3.7.2 (V3.7 ...)``, each linked to its definition."""
+    if not record.cwe and not record.asvs:
+        return None
+    line = nodes.paragraph(classes=["jsv-ids"])
+    for index, cwe in enumerate(record.cwe):
+        line += nodes.Text("Weakness: " if index == 0 else ", ")
+        line += nodes.reference("", cwe, refuri=taxonomy.cwe_url(cwe), classes=["jsv-cwe"])
+        line += nodes.Text(f" {taxonomy.cwe_name(cwe)}")
+    for index, asvs in enumerate(record.asvs):
+        line += nodes.Text(" · verifies OWASP ASVS " if index == 0 else ", ")
+        line += nodes.reference("", asvs, refuri=taxonomy.asvs_url(asvs), classes=["jsv-asvs"])
+        line += nodes.Text(f" ({taxonomy.asvs_section(asvs)})")
+    return line
 
 
 def _evidence(record: ClaimRecord) -> nodes.container:
@@ -138,6 +156,9 @@ def render_card(record: ClaimRecord) -> nodes.container:
         heading += nodes.inline(text=executed, classes=["jsv-executed"])
     card += heading
     card += nodes.paragraph(text=record.statement, classes=["jsv-statement"])
+    ids = _ids(record)
+    if ids is not None:
+        card += ids
     if record.config_warnings:
         card += nodes.paragraph(text="Configuration warnings: " + "; ".join(record.config_warnings))
     card.extend(_fix(record))

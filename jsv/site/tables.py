@@ -15,6 +15,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
+from jsv.claims import taxonomy
 from jsv.claims.model import AREAS
 from jsv.claims.record import ClaimRecord
 from jsv.ledger import source_coverage
@@ -84,6 +85,18 @@ def _link(app: Sphinx, fromdoc: str, record: ClaimRecord) -> nodes.reference:
     return nodes.reference("", record.id, refuri=uri)
 
 
+def _ids_cell(record: ClaimRecord) -> nodes.paragraph:
+    """The claim's CWE and ASVS ids, each linked to its definition (the names are on the card)."""
+    cell = nodes.paragraph()
+    links = [(cwe, taxonomy.cwe_url(cwe)) for cwe in record.cwe]
+    links += [(asvs, taxonomy.asvs_url(asvs)) for asvs in record.asvs]
+    for index, (text, uri) in enumerate(links):
+        if index:
+            cell += nodes.Text(", ")
+        cell += nodes.reference("", text, refuri=uri)
+    return cell
+
+
 def _claims_rows(app: Sphinx, fromdoc: str) -> list[list[Any]]:
     rows = []
     for record in sorted(all_records(app.env), key=lambda r: r.id):
@@ -97,6 +110,7 @@ def _claims_rows(app: Sphinx, fromdoc: str) -> list[list[Any]]:
                 record.severity,
                 AREAS.get(record.area, record.area),
                 record.title,
+                _ids_cell(record),
                 record.negative_control,
                 "applied" if record.fix.applied else "not applied",
                 versions,
@@ -186,9 +200,12 @@ def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     for node in list(doctree.findall(ledger_table)):
         if node["kind"] == "claims":
             table = _table(
-                ["Claim", "Status", "Severity", "Area", "Title", "Negative control", "Fix", "Versions", "s"],
+                [
+                    *("Claim", "Status", "Severity", "Area", "Title", "CWE, ASVS"),
+                    *("Negative control", "Fix", "Versions", "s"),
+                ],
                 _claims_rows(app, docname),
-                [7, 7, 6, 10, 34, 12, 7, 25, 5],
+                [7, 7, 6, 9, 28, 12, 11, 6, 19, 5],
             )
         elif node["kind"] == "matrix":
             table = _table(

@@ -24,6 +24,8 @@ def claim(code: str, not_applied: str = "") -> Claim:
         expect=equals(403),
         weakness=equals(200),
         sources=("SEED-000-02",),
+        cwe=("CWE-352",),
+        asvs=("v5.0.0-3.5.1",),
     )
 
 

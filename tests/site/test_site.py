@@ -24,7 +24,7 @@ def ledger(build_dir):
 
 def test_every_record_is_well_formed_and_passed(ledger):
     registry = load_registry(ROOT)
-    assert ledger["schema_version"] == 3
+    assert ledger["schema_version"] == 4
     for record in ledger["claims"]:
         assert validate_record(record) == [], record["id"]
         assert record["status"] in {"verified", "static", "skipped"}, record["id"]

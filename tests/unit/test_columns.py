@@ -61,6 +61,8 @@ def advisory() -> Registry:
         expect=equals(404),
         weakness=equals(200),
         sources=(),
+        cwe=("CWE-22",),
+        asvs=("v5.0.0-5.3.2",),
     )
     return Registry(Path("."), {"ADV-99": claim}, {"ADV-99": "runbooks/advisories/x"})
 

@@ -18,6 +18,8 @@ def record(**overrides):
         "evidence": "e",
         "seconds": 1.0,
         "severity": "high",
+        "cwe": ["CWE-306"],
+        "asvs": ["v5.0.0-8.2.1"],
         "notes": "",
         "weakness": "",
         "executed_at": "2026-12-01T00:00:00+00:00",
@@ -81,6 +83,17 @@ def test_bad_status_and_source():
     assert "bad source 'SEED-1'" in problems
 
 
+def test_cwe_and_asvs_ids():
+    assert "no CWE id" in validate_record(record(cwe=[]))
+    assert "bad CWE id '79'" in validate_record(record(cwe=["79"]))
+    assert "bad ASVS id 'V8.2.1'" in validate_record(record(asvs=["V8.2.1"]))
+    assert "web-facing claim without an ASVS id" in validate_record(record(asvs=[]))
+    assert validate_record(record(id="MU-01", area="MU", asvs=[])) == []
+    broken = record()
+    del broken["cwe"]
+    assert "missing cwe" in validate_record(broken)
+
+
 def typed(**overrides) -> ClaimRecord:
     return ClaimRecord.from_json(record(**overrides))
 
@@ -105,7 +118,7 @@ def test_ledger_totals_and_order():
     }
     assert ledger["areas"] == {"SU": {"static": 1, "verified": 1}}
     assert ledger["pages"] == {"a.html": {"execution_seconds": 3.2}}
-    assert ledger["schema_version"] == 3
+    assert ledger["schema_version"] == 4
 
 
 def test_source_coverage():

@@ -13,6 +13,8 @@ claims:
   statement: The API answers 403 without the token.
   threat: Anyone who reaches the port runs code.
   severity: high
+  cwe: [CWE-306]
+  asvs: [v5.0.0-8.2.1]
   sources: [SEED-000-02]
   fix:
     component: jupyter_server

@@ -44,6 +44,8 @@ def claim(**overrides) -> Claim:
         "expect": equals(403),
         "weakness": equals(200),
         "sources": ("SEED-000-02",),
+        "cwe": ("CWE-306",),
+        "asvs": ("v5.0.0-8.2.1",),
     }
     fields.update(overrides)
     return Claim(**fields)

@@ -116,6 +116,45 @@ def test_sarif_has_one_error_result_per_failed_check_and_waived_ones_suppressed(
     assert ("warning", "waiver SU-14 ...") in notes
 
 
+def test_sarif_rules_carry_the_claims_cwe_as_github_tags_and_as_taxa():
+    """GitHub code scanning reads a rule's CWE from ``external/cwe/cwe-N`` tags; SARIF's own place for a
+    classification is ``taxonomies`` with the rule's ``relationships``: both name the registry's ids."""
+    run = json.loads(as_sarif(every_verdict()))["runs"][0]
+    rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
+    assert rules["SU-01"]["properties"]["tags"] == ["security", "server", "external/cwe/cwe-306"]
+    assert rules["SU-01"]["properties"]["cwe"] == ["CWE-306"]
+    assert rules["SU-01"]["properties"]["asvs"] == ["v5.0.0-8.2.1"]
+    assert "external/cwe/cwe-942" in rules["ADV-01"]["properties"]["tags"]
+    taxonomies = {t["name"]: t for t in run["taxonomies"]}
+    assert [s["name"] for s in run["tool"]["driver"]["supportedTaxonomies"]] == list(taxonomies)
+    claims = audited_claims()
+    for rule_id, rule in rules.items():
+        claim = claims[rule_id]
+        assert [t for t in rule["properties"]["tags"] if t.startswith("external/cwe/")] == [
+            "external/cwe/" + c.lower() for c in claim.cwe
+        ]
+        targets = [(r["target"]["toolComponent"]["name"], r["target"]["id"]) for r in rule["relationships"]]
+        assert targets == [("CWE", c) for c in claim.cwe] + [("OWASP ASVS", a) for a in claim.asvs]
+        for relation in rule["relationships"]:
+            target = relation["target"]
+            assert taxonomies[target["toolComponent"]["name"]]["taxa"][target["index"]]["id"] == target["id"]
+    cwe = {t["id"]: t for t in taxonomies["CWE"]["taxa"]}
+    assert cwe["CWE-306"]["name"] == "Missing Authentication for Critical Function"
+    assert cwe["CWE-306"]["helpUri"] == "https://cwe.mitre.org/data/definitions/306.html"
+    asvs = {t["id"]: t for t in taxonomies["OWASP ASVS"]["taxa"]}
+    assert asvs["v5.0.0-3.4.6"]["name"] == "V3.4 Browser Security Mechanism Headers"  # SU-12
+    assert asvs["v5.0.0-3.4.6"]["helpUri"].endswith(
+        "/blob/v5.0.0_release/5.0/en/0x12-V3-Web-Frontend-Security.md#v34-browser-security-mechanism-headers"
+    )
+
+
+def test_every_audited_claim_has_a_cwe_and_an_asvs_id_and_the_json_report_carries_them():
+    for claim in audited_claims().values():
+        assert claim.cwe and claim.asvs, claim.id  # every audited check speaks HTTP: web-facing
+    records = {r["id"]: r for r in json.loads(as_json(every_verdict()))["claims"]}
+    assert (records["SU-01"]["cwe"], records["SU-01"]["asvs"]) == (["CWE-306"], ["v5.0.0-8.2.1"])
+
+
 def test_the_severity_mapping_covers_every_severity_and_is_documented():
     schema = json.loads(REPORT_SCHEMA.read_text())
     severities = schema["$defs"]["record"]["properties"]["severity"]["enum"]

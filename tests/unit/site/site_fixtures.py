@@ -22,6 +22,8 @@ claims:
   statement: The hundredth claim sorts after SU-91.
   threat: t
   severity: low
+  cwe: [CWE-1327]
+  asvs: [v5.0.0-15.2.5]
   sources: [SEED-000-01]
   fix:
     component: jupyter_server
@@ -34,6 +36,8 @@ claims:
   statement: The API answers 403 without the token.
   threat: Anyone who reaches the port runs code.
   severity: high
+  cwe: [CWE-306]
+  asvs: [v5.0.0-8.2.1]
   sources: [SEED-000-02]
   fix:
     component: jupyter_server
@@ -46,6 +50,8 @@ claims:
   statement: Shares SU-90's fix text.
   threat: t
   severity: medium
+  cwe: [CWE-352]
+  asvs: [v5.0.0-3.5.1]
   sources: [SEED-000-02]
   fix:
     component: jupyter_server
@@ -58,6 +64,8 @@ claims:
   statement: Applies in some deployments only.
   threat: t
   severity: medium
+  cwe: [CWE-352]
+  asvs: [v5.0.0-3.5.1]
   sources: [SEED-000-02]
   applies_when: a proxy terminates TLS
   fix:
@@ -86,6 +94,8 @@ def record_data(**overrides: Any) -> dict[str, Any]:
         "evidence": "e",
         "seconds": 1.5,
         "severity": "high",
+        "cwe": ["CWE-306"],
+        "asvs": ["v5.0.0-8.2.1"],
         "notes": "",
         "weakness": "equals 200",
         "executed_at": "2026-12-07T19:05:03+01:00",

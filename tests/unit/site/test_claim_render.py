@@ -44,6 +44,34 @@ def test_card_heading_statement_and_anchor():
     assert card.children[1]["classes"] == ["jsv-statement"]
 
 
+def test_card_names_the_cwe_and_asvs_ids_linked_to_their_definitions():
+    card = render_card(make_record(cwe=["CWE-614", "CWE-1004"], asvs=["v5.0.0-3.3.1", "v5.0.0-3.3.4"]))
+    (ids,) = (n for n in card.findall(nodes.paragraph) if "jsv-ids" in n["classes"])
+    assert card.children.index(ids) == 2  # right after the statement
+    assert ids.astext() == (
+        "Weakness: CWE-614 Sensitive Cookie in HTTPS Session Without 'Secure' Attribute, "
+        "CWE-1004 Sensitive Cookie Without 'HttpOnly' Flag"
+        " · verifies OWASP ASVS v5.0.0-3.3.1 (V3.3 Cookie Setup), v5.0.0-3.3.4 (V3.3 Cookie Setup)"
+    )
+    links = [(r.astext(), r["refuri"]) for r in ids.findall(nodes.reference)]
+    assert links[:2] == [
+        ("CWE-614", "https://cwe.mitre.org/data/definitions/614.html"),
+        ("CWE-1004", "https://cwe.mitre.org/data/definitions/1004.html"),
+    ]
+    assert links[2] == (
+        "v5.0.0-3.3.1",
+        "https://github.com/OWASP/ASVS/blob/v5.0.0_release/5.0/en/0x12-V3-Web-Frontend-Security.md#v33-cookie-setup",
+    )
+    record = json.loads(next(iter(card.findall(claim_record)))["record"])
+    assert (record["cwe"], record["asvs"]) == (["CWE-614", "CWE-1004"], ["v5.0.0-3.3.1", "v5.0.0-3.3.4"])
+
+
+def test_a_card_without_asvs_ids_names_its_cwe_only():
+    card = render_card(make_record(id="MU-90", area="MU", cwe=["CWE-732"], asvs=[]))
+    (ids,) = (n for n in card.findall(nodes.paragraph) if "jsv-ids" in n["classes"])
+    assert ids.astext() == "Weakness: CWE-732 Incorrect Permission Assignment for Critical Resource"
+
+
 def test_card_fix_names_file_component_and_that_it_was_applied():
     card = render_card(make_record())
     fix_title = next(n for n in card.findall(nodes.paragraph) if "jsv-fix-title" in n["classes"])

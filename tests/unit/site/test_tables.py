@@ -24,7 +24,7 @@ def resolve(app, kind, docname="ledger/claims"):
 
 def test_claims_table_one_row_per_pinned_claim_by_id(tmp_path):
     records = [
-        make_record(id="SU-91", page=f"{PAGE}.html#su-91", seconds=2.0),
+        make_record(id="SU-91", page=f"{PAGE}.html#su-91", seconds=2.0, cwe=["CWE-614", "CWE-1004"]),
         make_record(fix={**make_record().to_json()["fix"], "applied": False, "reason": "r"}),
         make_record(column="debian-trixie"),
     ]
@@ -37,6 +37,7 @@ def test_claims_table_one_row_per_pinned_claim_by_id(tmp_path):
         "Severity",
         "Area",
         "Title",
+        "CWE, ASVS",
         "Negative control",
         "Fix",
         "Versions",
@@ -44,10 +45,17 @@ def test_claims_table_one_row_per_pinned_claim_by_id(tmp_path):
     ]
     assert [c[0] for c in cells] == ["SU-90", "SU-91"]
     assert cells[0][1:3] == ["verified", "high"]
-    assert cells[0][5:] == ["failed-as-expected", "not applied", "jupyter_server 2.17.0", "1.5"]  # no python
-    assert cells[1][6] == "applied"
-    (link, _) = table.findall(nodes.reference)
-    assert link["refuri"] == "../runbooks/area/page.html#su-90"
+    assert cells[0][5] == "CWE-306, v5.0.0-8.2.1"
+    assert cells[1][5] == "CWE-614, CWE-1004, v5.0.0-8.2.1"
+    assert cells[0][6:] == ["failed-as-expected", "not applied", "jupyter_server 2.17.0", "1.5"]  # no python
+    assert cells[1][7] == "applied"
+    links = list(table.findall(nodes.reference))
+    assert links[0]["refuri"] == "../runbooks/area/page.html#su-90"
+    assert [link["refuri"] for link in links[1:3]] == [
+        "https://cwe.mitre.org/data/definitions/306.html",
+        "https://github.com/OWASP/ASVS/blob/v5.0.0_release/5.0/en/0x17-V8-Authorization.md"
+        "#v82-general-authorization-design",
+    ]
 
 
 def test_seed_coverage_lists_every_catalogue_item_with_its_claims(tmp_path):
