@@ -1,8 +1,8 @@
 """Sphinx configuration for Jupyter Security, Verified."""
 
-import os
-import sys
 from pathlib import Path
+
+from jsv import settings
 
 project = "Jupyter Security, Verified"
 author = "Jupyter Security, Verified contributors"
@@ -51,7 +51,6 @@ nb_execution_excludepatterns = ["docs/*", "index.md"]
 graphviz_output_format = "svg"
 suppress_warnings = ["mystnb.unknown_mime_type"]
 graphviz_dot = str(Path(__file__).parent / "bin" / "dot")  # dot runs in the net-client image
-os.environ.setdefault("JSV_PYTHON", sys.executable)
 # Copy buttons on code blocks; a console fix copies without its "$ " prompts.
 copybutton_prompt_text = r"\$ "
 copybutton_prompt_is_regexp = True
@@ -59,4 +58,4 @@ copybutton_only_copy_prompt_lines = False
 jsv_attack_surface = True  # enumerate, review and publish the attack surface (jsv/site/surface.py)
 # "What changed" (docs/changes.md, changes.atom) compares this build's ledger with the previous published
 # one: JSV_PREVIOUS_LEDGER (a claims.json) if set, else the claims.json the last build left in _build/html.
-jsv_previous_ledger = os.environ.get("JSV_PREVIOUS_LEDGER", "")
+jsv_previous_ledger = settings.PREVIOUS_LEDGER.raw()

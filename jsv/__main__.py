@@ -19,6 +19,7 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jsv import settings
 from jsv.errors import JsvError
 
 if TYPE_CHECKING:
@@ -119,7 +120,7 @@ def build_site(builddir: str, fresh: bool, extra: list[str], source: Path = ROOT
         shard_from_env()
     except ValueError as error:
         raise JsvError(str(error)) from None
-    verbose = os.environ.get(VERBOSE_ENV, "") not in ("", "0")
+    verbose = settings.VERBOSE.on()
     preflight()
     images = {name: state for name, (_tag, state) in build_images_with_states().items()}
     run = uuid.uuid4().hex[:12]
@@ -237,7 +238,7 @@ def build_site(builddir: str, fresh: bool, extra: list[str], source: Path = ROOT
     return 1 if leaked or scanned else 0
 
 
-VERBOSE_ENV = "JSV_VERBOSE"
+VERBOSE_ENV = settings.VERBOSE.name
 # Sphinx lines kept in the default output: problems, and what a reader of the log needs.
 _SHOWN = re.compile(
     r"WARNING|ERROR|CRITICAL|Error|Exception|Traceback|build succeeded|build finished|«redacted:"
@@ -320,9 +321,9 @@ def _pre_execute(
 
 def _share_of(jobs: list, shard: object, source: Path) -> list:
     """This shard's pages, balanced by the page times of a previous ledger (``JSV_SHARD_TIMES``)."""
-    from jsv.execution.shard import TIMES_ENV, assign, recorded_times
+    from jsv.execution.shard import assign, recorded_times
 
-    ledger = Path(os.environ.get(TIMES_ENV) or Path(source) / "_build" / "html" / "claims.json")
+    ledger = Path(settings.SHARD_TIMES.raw() or Path(source) / "_build" / "html" / "claims.json")
     shares = assign([job.docname for job in jobs], recorded_times(ledger), shard.count)
     mine = set(shares[shard.index - 1])
     return [job for job in jobs if job.docname in mine]
@@ -371,12 +372,12 @@ def merge_shards(parts: list[Path], builddir: str, source: Path) -> int:
             CacheBundleIn(notebook, str(jobs[docname].path)), check_validity=False, overwrite=True
         )
     print(f"merge: {len(merged.notebooks)} page(s) from {len(parts)} shard(s)", flush=True)
-    previous = os.environ.pop("JSV_SHARD", None)
+    previous = os.environ.pop(settings.SHARD.name, None)
     try:
         return build_site(builddir, False, [], source)
     finally:
         if previous is not None:
-            os.environ["JSV_SHARD"] = previous
+            os.environ[settings.SHARD.name] = previous
 
 
 def _raise_interrupt(signum: int, frame: object) -> None:

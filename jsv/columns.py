@@ -18,9 +18,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from jsv import settings
 from jsv.errors import ConfigurationError
 
-COLUMN_ENV = "JSV_COLUMN"
+COLUMN_ENV = settings.COLUMN.name
 PINNED = "pinned"
 COLUMNS: dict[str, str] = {"debian-trixie": "-debian"}
 """column -> the suffix of the environment folders whose images install that distribution's packages."""
@@ -30,7 +31,7 @@ DESCRIPTIONS = {PINNED: "pinned releases from PyPI", "debian-trixie": "Debian tr
 
 def current_column(environ: dict[str, str] | None = None) -> str:
     """The column of this run: ``pinned`` unless ``JSV_COLUMN`` names another."""
-    column = (environ if environ is not None else os.environ).get(COLUMN_ENV, "").strip() or PINNED
+    column = settings.COLUMN.raw(environ)
     if column != PINNED and column not in COLUMNS:
         raise ConfigurationError(
             f"{COLUMN_ENV}={column!r}: use {PINNED} (the default) or one of {', '.join(COLUMNS)}"
@@ -50,7 +51,7 @@ def environment_in_column(environment: str, column: str | None = None) -> str:
 @contextmanager
 def in_column(column: str) -> Iterator[None]:
     """Inside the block, environments start ``column``'s images (``JSV_COLUMN`` set, then restored)."""
-    saved = os.environ.get(COLUMN_ENV)
+    saved = settings.COLUMN.raw() if settings.COLUMN.is_set() else None
     os.environ[COLUMN_ENV] = column
     try:
         current_column()  # one clear line for an unknown column, before anything starts

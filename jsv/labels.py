@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import uuid
+
+from jsv import settings
 
 PROJECT_LABEL = "org.jsv.project"
 PROJECT_VALUE = "jupyter-security-verified"
 RUN_LABEL = "org.jsv.run"
-RUN_ID_ENV = "JSV_RUN_ID"
+RUN_ID_ENV = settings.RUN_ID.name
 BUILD_LABEL = "org.jsv.build"
-BUILD_ID_ENV = "JSV_BUILD_ID"
+BUILD_ID_ENV = settings.BUILD_ID.name
 """The site build a run belongs to: a matrix page runs other pages as runs of their own (each swept when
 it ends), and an interrupted build sweeps everything of its build, those nested runs included."""
 
@@ -19,12 +20,12 @@ _local_run_id = uuid.uuid4().hex[:12]
 
 def run_id() -> str:
     """The id of the current build run (set by ``python -m jsv site``), else one per process."""
-    return os.environ.get(RUN_ID_ENV) or _local_run_id
+    return settings.RUN_ID.raw() or _local_run_id
 
 
 def build_id() -> str:
     """The id of the site build this run is part of (``BUILD_ID_ENV``), else the run's own."""
-    return os.environ.get(BUILD_ID_ENV) or run_id()
+    return settings.BUILD_ID.raw() or run_id()
 
 
 def labels(**extra: str) -> dict[str, str]:

@@ -22,11 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-LEAKS_FILE_ENV = "JSV_LEAKS_FILE"
-SITE_SOURCE_ENV = "JSV_SITE_SOURCE"  # the Sphinx source dir a leak record belongs to
+from jsv import settings
+
+LEAKS_FILE_ENV = settings.LEAKS_FILE.name
+SITE_SOURCE_ENV = settings.SITE_SOURCE.name  # the Sphinx source dir a leak record belongs to
 UNLABELLED = "unlabelled"  # the label of a secret recorded without one (a bare value line)
-PAGE_ENV = "JSV_PAGE"  # the page a kernel runs (set by jsv.execution.kernel)
-RUN_BY_ENV = "JSV_RUN_BY"  # the page whose cell started that kernel (a matrix page), if any
+PAGE_ENV = settings.PAGE.name  # the page a kernel runs (set by jsv.execution.kernel)
+RUN_BY_ENV = settings.RUN_BY.name  # the page whose cell started that kernel (a matrix page), if any
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ def locate_cell(code: str, directory: str, page: str | None = None) -> tuple[str
     (``cell`` false) or the cell's number in a notebook (``cell`` true); ``line`` is
     ``None`` when the code was not found (then ``page`` is ``page`` as given).
     """
-    page = page or os.environ.get(PAGE_ENV) or None
+    page = page or settings.PAGE.raw() or None
     wanted = code.strip("\n")
     if not wanted.strip():
         return page, None, False
@@ -156,10 +158,10 @@ def _notebook_cell(text: str, code: str) -> int | None:
 
 
 def _append_leak_record(record: dict[str, Any]) -> None:
-    path = os.environ.get(LEAKS_FILE_ENV)
+    path = settings.LEAKS_FILE.raw()
     if not path:
         return
-    record = {**record, "site": os.environ.get(SITE_SOURCE_ENV)}
+    record = {**record, "site": settings.SITE_SOURCE.raw() or None}
     Path(path).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     with os.fdopen(fd, "a", encoding="utf-8") as handle:
@@ -169,7 +171,7 @@ def _append_leak_record(record: dict[str, Any]) -> None:
 def record_executed(page: str | None, directory: str) -> None:
     """Note in the leaks file that ``page`` runs now: its leaks of earlier builds no longer count."""
     _append_leak_record(
-        {"event": "executed", "page": page, "dir": directory, "run_by": os.environ.get(RUN_BY_ENV) or None}
+        {"event": "executed", "page": page, "dir": directory, "run_by": settings.RUN_BY.raw() or None}
     )
 
 

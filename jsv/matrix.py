@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from jsv import settings
 from jsv.claims.check import Observation
 from jsv.claims.display import show_record
 from jsv.claims.model import Claim
@@ -33,7 +34,7 @@ PAGE_LIMIT_SECONDS = 1800
 
 @contextmanager
 def _column(column: str) -> Iterator[None]:
-    saved = os.environ.get(RECORD_FAILURES_ENV)
+    saved = settings.RECORD_FAILURES.raw() if settings.RECORD_FAILURES.is_set() else None
     os.environ[RECORD_FAILURES_ENV] = "1"
     try:
         with in_column(column):

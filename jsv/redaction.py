@@ -32,9 +32,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from jsv.leaks import PAGE_ENV, RUN_BY_ENV, UNLABELLED, Leak, code_digest, locate_cell, record_leak
+from jsv import settings
+from jsv.leaks import UNLABELLED, Leak, code_digest, locate_cell, record_leak
 
-SECRETS_FILE_ENV = "JSV_SECRETS_FILE"
+SECRETS_FILE_ENV = settings.SECRETS_FILE.name
 MIN_LENGTH = 6  # shorter values would redact ordinary words
 
 _registry: dict[str, str] = {}
@@ -103,7 +104,7 @@ def forget_all() -> None:
 
 def _record(value: str, label: str) -> None:
     """Append ``label<TAB>value`` (one line per line of a multi-line value) to the secrets file."""
-    path = os.environ.get(SECRETS_FILE_ENV)
+    path = settings.SECRETS_FILE.raw() or None
     if not path:
         return
     clean_label = " ".join(label.split()) or UNLABELLED
@@ -319,7 +320,7 @@ class KernelOutputFilter:
         self._cells: dict[Any, str] = {}  # execute_request msg_id -> the cell's code
         self._reported: set[tuple[str, Any]] = set()
         # the page's source file: given by the kernel's starter (JSV_PAGE), or found by setup_runbook
-        self.page: str | None = os.environ.get(PAGE_ENV) or None
+        self.page: str | None = settings.PAGE.raw() or None
         self.directory = os.getcwd()
 
     def note_cell(self, request_id: Any, code: str) -> None:
@@ -394,7 +395,7 @@ class KernelOutputFilter:
             self.directory,
             line,
             cell,
-            run_by=os.environ.get(RUN_BY_ENV) or None,
+            run_by=settings.RUN_BY.raw() or None,
             code=code_digest(code) if line is not None else None,
         )
         try:

@@ -23,6 +23,7 @@ import sys
 import threading
 from typing import Any
 
+from jsv import settings
 from jsv.environments import resources
 from jsv.environments.machine import Machine
 from jsv.errors import RunbookTimeout
@@ -36,7 +37,7 @@ from jsv.redaction import (
     release_output,
 )
 
-CELL_TIMEOUT_ENV = "JSV_CELL_TIMEOUT"
+CELL_TIMEOUT_ENV = settings.CELL_TIMEOUT.name
 
 
 class _Watchdog:
@@ -155,7 +156,7 @@ def setup_runbook() -> None:
     if threading.current_thread() is not threading.main_thread():  # pragma: no cover
         return
     _redact_displays_and_tracebacks(shell)
-    watchdog = _Watchdog(float(os.environ.get(CELL_TIMEOUT_ENV, "300")))
+    watchdog = _Watchdog(float(settings.CELL_TIMEOUT.raw()))
     shell._jsv_watchdog = watchdog
     signal.signal(signal.SIGALRM, watchdog.fire)
     shell.events.register("pre_run_cell", watchdog.arm)

@@ -18,11 +18,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from jsv import settings
 from jsv.claims.expect import Expectation, from_data
 from jsv.claims.registry import find_root, load_registry
 
 SNAPSHOT = "audit_claims.json"
-SITE_URL = "https://jupyter-security-verified.readthedocs.io/en/latest/"
+SITE_URL = settings.SITE_URL.default
 """Where the site is published; ``--site-url`` or ``JSV_SITE_URL`` point the report elsewhere."""
 
 

@@ -16,8 +16,8 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from jsv import settings
 from jsv.audit import waivers
-from jsv.audit.catalogue import SITE_URL
 from jsv.audit.checks import FRONTS, listing
 from jsv.audit.client import LocalClient
 from jsv.audit.report import EXIT_CODES, Report, as_json, as_junit, as_sarif, progress_line, table
@@ -76,7 +76,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--output", type=Path, help="write the report here instead of standard output")
     p.add_argument(
         "--site-url",
-        default=os.environ.get("JSV_SITE_URL", SITE_URL),
+        default=settings.SITE_URL.raw(),
         help="where the claim cards are published",
     )
     return p

@@ -21,13 +21,13 @@ evidence and the build stops.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from jsv import settings
 from jsv.claims.check import Check, Observation
 from jsv.claims.display import show_record
 from jsv.claims.model import Claim
@@ -39,13 +39,13 @@ from jsv.labels import run_id
 from jsv.redaction import redact, redact_tree
 
 TRANSCRIPT_LIMIT = 2400
-RECORD_FAILURES_ENV = "JSV_RECORD_FAILURES"
+RECORD_FAILURES_ENV = settings.RECORD_FAILURES.name
 """Set by the drift check's run (``nox -s latest``): a failed claim is recorded and the page goes on."""
 
 
 def failures_recorded() -> bool:
     """Whether failed claims are recorded instead of stopping the page and the build (the drift run)."""
-    return os.environ.get(RECORD_FAILURES_ENV, "") not in ("", "0")
+    return settings.RECORD_FAILURES.on()
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from typing import Any, Self
 
 import yaml
 
+from jsv import settings
 from jsv.environments.config_warnings import traitlets_warnings
 from jsv.environments.machine import DEFAULT_COMMAND_TIMEOUT, CommandResult, Machine
 from jsv.errors import ConfigurationError, last_lines
@@ -66,7 +67,7 @@ class KubeTools(Machine):
         if self.kubeconfig is not None:
             self.with_volume_mapping(str(self.kubeconfig), KUBECONFIG_IN_CONTAINER, "ro")
             self.with_env("KUBECONFIG", KUBECONFIG_IN_CONTAINER)
-            self.with_env("JSV_K8S_NAMESPACE", os.environ.get("JSV_K8S_NAMESPACE", "jsv"))
+            self.with_env(settings.K8S_NAMESPACE.name, settings.K8S_NAMESPACE.raw())
 
     @property
     def live(self) -> bool:

@@ -37,6 +37,7 @@ from pathlib import Path
 
 import nbformat
 
+from jsv import settings
 from jsv.execution.output_secrets import OutputSecret, secrets_in_outputs
 from jsv.leaks import LEAKS_FILE_ENV, PAGE_ENV, RUN_BY_ENV, Leak, leaks_since
 from jsv.redaction import (
@@ -77,8 +78,8 @@ class Executed:
 
 def current_page() -> str | None:
     """The page this process runs as a kernel (its ``JSV_PAGE``, or its output filter's), or None."""
-    if os.environ.get(PAGE_ENV):
-        return os.environ[PAGE_ENV]
+    if settings.PAGE.raw():
+        return settings.PAGE.raw()
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover

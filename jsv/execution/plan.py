@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
+from jsv import settings
 from jsv.claims.registry import Registry, load_registry
 from jsv.site.cache_key import RUNBOOK_PREFIX, depends_files, inject_key, is_runbook, runbook_key
 
-JOBS_ENV = "JSV_JOBS"
+JOBS_ENV = settings.JOBS.name
 DEFAULT_JOBS = 4
 """Four pages at a time on the project's two-core machines.  Fresh builds of the 22 pages, the same
 machine and day: 750-820 s of wall at 2 (1533 s of page time; its start was not timed to the
@@ -32,7 +32,7 @@ class PageJob:
 
 def jobs_from_env(environ: dict[str, str] | None = None) -> int:
     """The worker count of ``JSV_JOBS`` (default :data:`DEFAULT_JOBS`); bad values raise ``ValueError``."""
-    raw = (environ if environ is not None else os.environ).get(JOBS_ENV, "").strip()
+    raw = settings.JOBS.raw(environ) if settings.JOBS.is_set(environ) else ""
     if not raw:
         return DEFAULT_JOBS
     if not raw.isdigit() or int(raw) < 1:

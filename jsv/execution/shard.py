@@ -10,15 +10,16 @@ ledger); :func:`merge_parts` fails on a page missing from every part or present 
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
-SHARD_ENV = "JSV_SHARD"
-TIMES_ENV = "JSV_SHARD_TIMES"
+from jsv import settings
+
+SHARD_ENV = settings.SHARD.name
+TIMES_ENV = settings.SHARD_TIMES.name
 _SPEC = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 UNKNOWN_SECONDS = 60.0  # a page no ledger has timed yet
 
@@ -41,7 +42,7 @@ def parse_shard(spec: str) -> Shard:
 
 
 def shard_from_env(environ: dict[str, str] | None = None) -> Shard | None:
-    raw = (environ if environ is not None else os.environ).get(SHARD_ENV, "").strip()
+    raw = settings.SHARD.raw(environ)
     return parse_shard(raw) if raw else None
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import docker.errors
 
+from jsv import settings
 from jsv.docker_engine import client
 from jsv.errors import BaseImageUnavailable, last_lines
 from jsv.images.container_rootfs import make_container_rootfs, recipe
@@ -33,14 +34,14 @@ from jsv.labels import PROJECT_LABEL, PROJECT_VALUE
 BASE_IMAGE = "jsv/base:trixie"
 UPSTREAM_IMAGE = ("debian", "trixie-slim")
 SUITE = "trixie"
-SOURCE_ENV = "JSV_BASE"
+SOURCE_ENV = settings.BASE.name
 RECIPE_LABEL = "org.jsv.base-recipe"
 """On a bootstrapped base: the :func:`jsv.images.container_rootfs.recipe` it was made with."""
 
 
 def base_source() -> str:
     """The configured way to obtain the base image: ``auto``, ``pull`` or ``bootstrap``."""
-    source = os.environ.get(SOURCE_ENV, "auto").strip().lower()
+    source = settings.BASE.raw().lower()
     if source not in {"auto", "pull", "bootstrap"}:
         raise BaseImageUnavailable(f"{SOURCE_ENV}={source!r} is not one of auto, pull, bootstrap")
     return source

@@ -22,7 +22,6 @@ later day builds again.  A requirements file that says ``# jsv: keep pins``
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import shutil
 import sys
@@ -33,6 +32,7 @@ from pathlib import Path
 
 import docker.errors
 
+from jsv import settings
 from jsv.docker_engine import client
 from jsv.errors import ImageBuildFailed, last_lines
 from jsv.images.base import ensure_base_image
@@ -41,8 +41,8 @@ from jsv.images.sibling import SIBLING_FILE, overlay_of, sibling_of
 
 CONTAINERS_DIR = Path(__file__).resolve().parents[2] / "containers"
 SHARED_DIR = CONTAINERS_DIR / "_shared"  # staged into every context as shared/ (e.g. python-venv)
-CA_ENV = "JSV_BUILD_CA"
-PINS_ENV = "JSV_PINS"
+CA_ENV = settings.BUILD_CA.name
+PINS_ENV = settings.PINS.name
 KEEP_PINS = "# jsv: keep pins"
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*==\s*[^\s#;]+")
 CA_FILE_NAME = "build-ca.pem"
@@ -70,7 +70,7 @@ def context_digest(context: Path) -> str:
 
 def pins_mode() -> str:
     """``pinned`` (the default) or ``latest``, from ``JSV_PINS``."""
-    mode = os.environ.get(PINS_ENV, "").strip() or "pinned"
+    mode = settings.PINS.raw()
     if mode not in {"pinned", "latest"}:
         raise ImageBuildFailed(f"{PINS_ENV}={mode!r}: use pinned (the default) or latest")
     return mode
@@ -178,7 +178,7 @@ def ensure_image(name: str, report: Callable[[str], None] = _to_stderr) -> str:
 
 
 def _stage_ca_bundle(target: Path) -> None:
-    bundle = os.environ.get(CA_ENV, "auto").strip()
+    bundle = settings.BUILD_CA.raw()
     if bundle == "auto":
         bundle = HOST_TRUST_STORE if Path(HOST_TRUST_STORE).is_file() else "none"
     if bundle in {"", "none"}:

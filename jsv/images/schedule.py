@@ -19,15 +19,15 @@ bytecode, so on two cores a dozen builds at once only take turns.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import TypeVar
 
+from jsv import settings
 from jsv.images.build import CONTAINERS_DIR
 from jsv.images.sibling import sibling_of
 
-IMAGE_JOBS_ENV = "JSV_IMAGE_JOBS"
+IMAGE_JOBS_ENV = settings.IMAGE_JOBS.name
 DEFAULT_IMAGE_JOBS = 4
 
 T = TypeVar("T")
@@ -35,7 +35,7 @@ T = TypeVar("T")
 
 def image_jobs_from_env(environ: dict[str, str] | None = None) -> int:
     """The number of image builds at once (``JSV_IMAGE_JOBS``); a bad value raises ``ValueError``."""
-    raw = (environ if environ is not None else os.environ).get(IMAGE_JOBS_ENV, "").strip()
+    raw = settings.IMAGE_JOBS.raw(environ) if settings.IMAGE_JOBS.is_set(environ) else ""
     if not raw:
         return DEFAULT_IMAGE_JOBS
     if not raw.isdigit() or int(raw) < 1:

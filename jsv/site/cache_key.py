@@ -26,8 +26,10 @@ import yaml
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
+from jsv import settings
+
 RUNBOOK_PREFIX = "runbooks/"
-KEYS_FILE_ENV = "JSV_RUNBOOK_KEYS"
+KEYS_FILE_ENV = settings.RUNBOOK_KEYS.name
 """A JSON file of the keys ``python -m jsv site`` computed for its pre-execution, so that the Sphinx
 run right after it does not compute each page's key (images, module closure, claims) a second time."""
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
@@ -116,7 +118,7 @@ def _recorded_keys(file: str, _mtime_ns: int) -> dict[str, dict[str, object]]:
 
 def page_key(source: str, page: Path) -> dict[str, object]:
     """:func:`runbook_key`, from the file ``KEYS_FILE_ENV`` names when it holds this page with this text."""
-    file = os.environ.get(KEYS_FILE_ENV)
+    file = settings.RUNBOOK_KEYS.raw() or None
     recorded = _recorded_keys(file, os.stat(file).st_mtime_ns) if file and os.path.isfile(file) else {}
     entry = recorded.get(str(page.resolve()))
     if entry is not None and entry["text"] == _text_digest(source):

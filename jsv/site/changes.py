@@ -20,7 +20,6 @@ subscriber sees every build that changed something.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +30,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
+from jsv import settings
 from jsv.claims.record import ClaimRecord
 from jsv.drift import Change, compare
 from jsv.site.collect import LEDGER_FILE, all_records
@@ -275,9 +275,7 @@ def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 def site_url() -> str:
     """Where the site is published (the feed's ids and links): ``JSV_SITE_URL``, as ``jsv audit`` reads it."""
-    from jsv.audit.catalogue import SITE_URL
-
-    return os.environ.get("JSV_SITE_URL", SITE_URL)
+    return settings.SITE_URL.raw()
 
 
 def _write_feed(app: Sphinx, exception: Exception | None) -> None:

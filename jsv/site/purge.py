@@ -11,12 +11,12 @@ reports as the build's error.  Without a secrets file this does nothing.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from sphinx.application import Sphinx
 
-from jsv.redaction import SECRETS_FILE_ENV, recorded_labelled_secrets
+from jsv import settings
+from jsv.redaction import recorded_labelled_secrets
 from jsv.secret_purge import EXECUTED_FOLDER, purge_build
 
 ERROR_NAME = "SecretPublishedError"  # an exception-like name: python -m jsv site shows the line as the error
@@ -31,7 +31,7 @@ def _cache_path(app: Sphinx) -> Path | None:
 
 
 def _purge(app: Sphinx, exception: Exception | None) -> None:
-    secrets_file = os.environ.get(SECRETS_FILE_ENV)
+    secrets_file = settings.SECRETS_FILE.raw() or None
     if not secrets_file:
         return
     secrets = recorded_labelled_secrets(secrets_file)
