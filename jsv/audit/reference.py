@@ -38,7 +38,8 @@ class ReferenceDeployment:
     """One line a reader reads in the table: what the deployment runs."""
     column: str = PINNED
     weakened: frozenset[str] = frozenset()
-    """For a weakened twin: the claims whose weakness it carries (their runbook controls fail)."""
+    """For a weakened twin: the claims whose weakness it carries (their runbook controls fail); for an
+    older release: the advisories whose runbook control ran that very release."""
     holds: frozenset[str] = frozenset()
     """For a weakened twin: the claims it leaves as the hardened side has them (a default that holds)."""
     front: str = "none"
@@ -113,10 +114,12 @@ def expected_verdict(
     - weakened twin: a claim whose weakness the twin carries fails (its control showed it); a claim it
       leaves as the hardened side has it, and an advisory (the twin runs the pinned release), is as on the
       hardened side; any other claim is not compared (the twin was not built to say anything about it);
-    - older release: an advisory claim fails (its control ran that release and the attack succeeded).
+    - older release: an advisory whose runbook control ran that very release fails (the attack succeeded
+      there); other claims are not compared (a release another advisory's control did not run says
+      nothing the runbooks showed).
     """
     if deployment.role == "release":
-        return "fail" if claim_id.startswith("ADV-") and runbook_status == "verified" else None
+        return "fail" if claim_id in deployment.weakened and runbook_status == "verified" else None
     if deployment.role == "weakened":
         if claim_id in deployment.weakened:
             return "fail" if runbook_status == "verified" else None

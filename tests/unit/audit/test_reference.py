@@ -16,7 +16,9 @@ TWIN = ReferenceDeployment(
     weakened=frozenset({"SU-09"}),
     holds=frozenset({"SU-01"}),
 )
-OLD = ReferenceDeployment("jupyter_server 2.17.0", "server", "release", "old release")
+OLD = ReferenceDeployment(
+    "jupyter_server 2.17.0", "server", "release", "old release", weakened=frozenset({"ADV-01"})
+)
 
 
 @pytest.mark.parametrize(
@@ -30,7 +32,8 @@ OLD = ReferenceDeployment("jupyter_server 2.17.0", "server", "release", "old rel
         (TWIN, "SU-01", "verified", "pass"),  # a default the twin leaves as it is
         (TWIN, "ADV-01", "verified", "pass"),  # the twin runs the pinned release
         (TWIN, "SU-12", "verified", None),  # the twin was not built to say anything about it
-        (OLD, "ADV-01", "verified", "fail"),
+        (OLD, "ADV-01", "verified", "fail"),  # its control ran this release
+        (OLD, "ADV-09", "verified", None),  # its control ran another release
         (OLD, "SU-09", "verified", None),
     ],
 )
