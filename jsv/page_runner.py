@@ -16,6 +16,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from jsv.audit.reference import AUDIT_REFERENCE_MIME, AuditedDeployment, checks_run_on, compare
 from jsv.claims.display import CLAIM_MIME
 from jsv.claims.record import ClaimRecord
 from jsv.environments.resources import sweep
@@ -34,6 +35,8 @@ class PageRun:
     error: str
     seconds: float
     problems: tuple[str, ...] = ()
+    audits: tuple[AuditedDeployment, ...] = ()
+    """The audit reference page's audited deployments (:mod:`jsv.audit.reference`)."""
 
 
 def page_source(page: Path) -> str:
@@ -66,10 +69,16 @@ def run_page(page: Path, timeout: int = 900) -> PageRun:
         for output in cell.get("outputs", [])
         if CLAIM_MIME in output.get("data", {})
     ]
+    audits = tuple(
+        AuditedDeployment.from_json(output["data"][AUDIT_REFERENCE_MIME])
+        for cell in notebook.cells
+        for output in cell.get("outputs", [])
+        if AUDIT_REFERENCE_MIME in output.get("data", {})
+    )
     problems = tuple(
         line.removeprefix("error: site build failed: ") for line in executed.problem_lines(Path.cwd())
     )
-    return PageRun(page, records, executed.error, time.monotonic() - started, problems)
+    return PageRun(page, records, executed.error, time.monotonic() - started, problems, audits)
 
 
 def summary(run: PageRun) -> str:
@@ -80,7 +89,20 @@ def summary(run: PageRun) -> str:
         lines.append(f"  {record.id}{where} {record.status} · control {record.negative_control} · {fix}")
         if record.status == "failed":
             lines.append(f"    {record.evidence}")
+    lines += _audit_lines(run.audits)
     lines += [f"error: {line}" for line in run.problems]  # a site build fails on each of them
     if run.error:
         lines.append(f"error: {run.error}")
     return "\n".join(lines)
+
+
+def _audit_lines(audits: tuple[AuditedDeployment, ...]) -> list[str]:
+    """Each audited deployment, and each verdict that would be a false result in a build where the claim
+    is verified in the deployment's column (the site's build compares with the ledger itself)."""
+    lines = []
+    for audit in audits:
+        lines.append(f"  {audit.summary}")
+        verified = {(claim_id, audit.deployment.column): "verified" for claim_id in audit.verdicts}
+        for cell in compare([audit], verified, checks_run_on).false_results:
+            lines.append(f"    {cell.claim_id}: {cell.observed}; {cell.expected} if verified in its column")
+    return lines

@@ -197,6 +197,14 @@ def compare(
     return table
 
 
+def checks_run_on(deployment: ReferenceDeployment) -> list[str]:
+    """The audit's checks for the deployment's kind and front end (those written for another front end are
+    not run there)."""
+    from jsv.audit.checks import checks_for
+
+    return [c.claim_id for c in checks_for(deployment.kind) if c.front in (None, deployment.front)]
+
+
 @dataclass(frozen=True)
 class AuditRun:
     exit_code: int

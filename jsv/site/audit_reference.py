@@ -20,13 +20,12 @@ from sphinx.environment import BuildEnvironment
 from sphinx.errors import ExtensionError
 from sphinx.util.docutils import SphinxDirective
 
-from jsv.audit.checks import checks_for
 from jsv.audit.reference import (
     AUDIT_REFERENCE_MIME,
     AuditedDeployment,
     Comparison,
-    ReferenceDeployment,
     ReferenceTable,
+    checks_run_on,
     compare,
 )
 from jsv.site.collect import all_records, column_records
@@ -74,11 +73,6 @@ def reference_table(env: BuildEnvironment) -> ReferenceTable:
     """Every audited verdict against the runbooks' record of the same claim in the same column."""
     status = {(r.id, r.column): r.status for r in [*all_records(env), *column_records(env)]}
     return compare(audited_deployments(env), status, checks_run_on)
-
-
-def checks_run_on(deployment: ReferenceDeployment) -> list[str]:
-    """The audit's checks for the deployment's kind and front end."""
-    return [c.claim_id for c in checks_for(deployment.kind) if c.front in (None, deployment.front)]
 
 
 class AuditReferenceDirective(SphinxDirective):
