@@ -84,10 +84,17 @@ class UpstreamSeverity:
         return SITE_SEVERITY[self.rating]
 
     @property
+    def scale_name(self) -> str:
+        """``GitHub advisory rating``."""
+        return SCALES[self.scale].split(" (")[0]
+
+    @property
     def shown(self) -> str:
         """``critical (GitHub advisory rating; CVSS:3.1/AV:N/...)`` for the card."""
-        extra = f"; {self.cvss.vector}" + (f", base score {self.cvss.score}" if self.cvss.score else "")
-        return f"{self.rating} ({SCALES[self.scale].split(' (')[0]}{extra if self.cvss else ''})"
+        extra = ""
+        if self.cvss:
+            extra = f"; {self.cvss.vector}" + (f", base score {self.cvss.score}" if self.cvss.score else "")
+        return f"{self.rating} ({self.scale_name}{extra})"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
+from jsv.claims.advisory import Advisory
+
 
 @dataclass(frozen=True)
 class SideRecord:
@@ -65,6 +67,8 @@ class ClaimRecord:
     """The matrix column (:mod:`jsv.columns`): ``pinned``, or e.g. ``debian-trixie``."""
     page: str = ""
     """``runbooks/hub/users.html#hub-06``, set by the site when it collects the record."""
+    advisory: Advisory | None = None
+    """An ADV claim's advisory (ids, package, ranges, upstream rating), from the registry."""
 
     @property
     def docname(self) -> str:
@@ -78,6 +82,10 @@ class ClaimRecord:
         data = asdict(self)
         data["fix_applied"] = self.fix.applied
         data["fix_reason"] = self.fix.reason
+        if self.advisory:
+            data["advisory"] = self.advisory.to_data()
+        else:
+            del data["advisory"]  # the key only on an ADV claim's record
         return data
 
     @classmethod
@@ -87,4 +95,5 @@ class ClaimRecord:
         values["fix"] = FixRecord(**data["fix"])
         values["hardened"] = SideRecord(**data["hardened"])
         values["control"] = SideRecord(**data["control"]) if data.get("control") else None
+        values["advisory"] = Advisory.from_data(data["advisory"]) if data.get("advisory") else None
         return cls(**values)

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from docutils import nodes
 
+from jsv.claims.advisory import Advisory
 from jsv.claims.display import CLAIM_MIME
 from jsv.claims.record import ClaimRecord, SideRecord
 
@@ -68,6 +69,37 @@ def _fix(record: ClaimRecord) -> list[nodes.Node]:
     block = _literal(fix.code, fix.language)
     block["classes"] = ["jsv-fix-code"]
     return [heading, block, note]
+
+
+def severity_text(record: ClaimRecord) -> str:
+    """``severity high`` or, for an advisory with a published rating, ``severity high (GitHub advisory
+    rating: critical)``: the card says which upstream rating the severity follows."""
+    upstream = record.advisory.severity if record.advisory else None
+    if upstream is None:
+        return f"severity {record.severity}"
+    return f"severity {record.severity} ({upstream.scale_name}: {upstream.rating})"
+
+
+def advisory_paragraph(advisory: Advisory) -> nodes.paragraph:
+    """Ids (linked to the advisory), package, affected ranges, fixed releases, the upstream severity."""
+    para = nodes.paragraph(classes=["jsv-advisory"])
+    para += nodes.strong(text="Advisory: ")
+    if advisory.ids:
+        ids = " / ".join(advisory.ids)
+        para += nodes.reference(ids, ids, refuri=advisory.url) if advisory.url else nodes.Text(ids)
+    else:
+        para += nodes.Text("no published advisory id")
+    para += nodes.Text(f" · PyPI {advisory.package} · affected {advisory.affected_text}")
+    fixed = ", ".join(advisory.fixed_releases)
+    para += nodes.Text(f" · fixed in {fixed}" if fixed else " · no release fixes it")
+    if advisory.severity:
+        para += nodes.Text(f" · upstream severity {advisory.severity.shown}")
+    else:
+        para += nodes.Text(" · no upstream rating read (the severity is the site's own, docs/severity.md)")
+    if not advisory.ids and advisory.url:
+        para += nodes.Text(" · see ")
+        para += nodes.reference(advisory.url, advisory.url, refuri=advisory.url)
+    return para
 
 
 def _evidence(record: ClaimRecord) -> nodes.container:
@@ -131,13 +163,15 @@ def render_card(record: ClaimRecord) -> nodes.container:
     heading += nodes.Text(f" · {record.title} · ")
     heading += nodes.inline(text=status.upper(), classes=["jsv-status", f"jsv-{status}"])
     heading += nodes.Text(" · ")
-    heading += nodes.inline(text=f"severity {record.severity}", classes=["jsv-severity"])
+    heading += nodes.inline(text=severity_text(record), classes=["jsv-severity"])
     if record.executed_at:
         heading += nodes.Text(" · ")
         executed = f"executed {executed_when(record.executed_at)}"
         heading += nodes.inline(text=executed, classes=["jsv-executed"])
     card += heading
     card += nodes.paragraph(text=record.statement, classes=["jsv-statement"])
+    if record.advisory:
+        card += advisory_paragraph(record.advisory)
     if record.config_warnings:
         card += nodes.paragraph(text="Configuration warnings: " + "; ".join(record.config_warnings))
     card.extend(_fix(record))
