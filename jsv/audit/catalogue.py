@@ -46,7 +46,7 @@ class AuditedClaim:
 
     @property
     def expected(self) -> str:
-        """What the audit compares with: the affected ranges for an advisory, else the registry's expectation."""
+        """What the audit compares with: the affected ranges for an advisory, else the expectation."""
         if self.advisory:
             fixed = ", ".join(self.advisory.fixed_releases)
             return f"{self.advisory.package} outside {self.advisory.affected_text} (fixed in {fixed})"

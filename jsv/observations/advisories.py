@@ -202,7 +202,11 @@ def url_token_logged(client: NetClient, target: JupyterServer) -> Observation:
     header = ("-H", f"Authorization: token {target.token}")
     in_url = client.http(target.url(f"/api/status?token={target.token}"))
     in_header = client.http(target.url("/api/status"), *header)
-    url = target.url(f"/api/kernels?token={target.token}") if in_url.status == 200 else target.url("/api/kernels")
+    url = (
+        target.url(f"/api/kernels?token={target.token}")
+        if in_url.status == 200
+        else target.url("/api/kernels")
+    )
     auth = () if in_url.status == 200 else header
     since = len(target.logs_text())
     failing = client.http(

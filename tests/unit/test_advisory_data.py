@@ -18,7 +18,14 @@ ADV = sorted(i for i in REGISTRY.claims if i.startswith("ADV-"))
 def test_an_adv_claim_has_its_advisory(claim_id):
     advisory = REGISTRY.claim(claim_id).advisory
     assert isinstance(advisory, Advisory)
-    assert advisory.package in {"jupyter-server", "jupyterhub", "jupyterlab", "notebook", "nbconvert", "oauthenticator"}
+    assert advisory.package in {
+        "jupyter-server",
+        "jupyterhub",
+        "jupyterlab",
+        "notebook",
+        "nbconvert",
+        "oauthenticator",
+    }
     assert advisory.ranges
 
 

@@ -22,7 +22,15 @@ TWO_BRANCHES = {
 
 def _claim(advisory: dict) -> AuditedClaim:
     return AuditedClaim(
-        "ADV-99", "t", "s", "high", from_data({"equals": 1}), "requirements.txt", "x==1", "p", Advisory.from_data(advisory)
+        "ADV-99",
+        "t",
+        "s",
+        "high",
+        from_data({"equals": 1}),
+        "requirements.txt",
+        "x==1",
+        "p",
+        Advisory.from_data(advisory),
     )
 
 
@@ -53,7 +61,11 @@ def test_introduced_zero_is_every_earlier_release(reported, passes):
 
 @pytest.mark.parametrize(("reported", "passes"), [("2.21.1", False), ("2.21.2", True)])
 def test_last_affected_is_included(reported, passes):
-    advisory = {"ids": [], "package": "jupyter-server", "affected": [{"introduced": "0", "last_affected": "2.21.1"}]}
+    advisory = {
+        "ids": [],
+        "package": "jupyter-server",
+        "affected": [{"introduced": "0", "last_affected": "2.21.1"}],
+    }
     assert outside_affected_ranges(_claim(advisory), reported) is passes
 
 
@@ -68,7 +80,10 @@ def test_fixed_releases_and_text_come_from_the_ranges():
     assert advisory.fixed_releases == ("5.5.3", "6.1.0")
     assert advisory.affected_text == "5.3.0 to < 5.5.3; 6.0.0 to < 6.1.0"
     assert Advisory.from_data(advisory.to_data()) == advisory
-    assert _claim(TWO_BRANCHES).expected == "jupyterhub outside 5.3.0 to < 5.5.3; 6.0.0 to < 6.1.0 (fixed in 5.5.3, 6.1.0)"
+    assert (
+        _claim(TWO_BRANCHES).expected
+        == "jupyterhub outside 5.3.0 to < 5.5.3; 6.0.0 to < 6.1.0 (fixed in 5.5.3, 6.1.0)"
+    )
 
 
 def test_every_packaged_advisory_is_a_check_of_its_package_kind():

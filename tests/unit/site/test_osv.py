@@ -9,10 +9,10 @@ from types import SimpleNamespace
 
 import jsonschema
 import pytest
+from site_fixtures import fake_app, make_record
 
 from jsv.claims.registry import load_registry
 from jsv.site import osv
-from site_fixtures import fake_app, make_record
 
 ROOT = Path(__file__).resolve().parents[3]
 SCHEMA = json.loads((ROOT / "tests" / "fixtures" / "osv" / "schema.json").read_text())
