@@ -10,7 +10,6 @@ it never drifts from the YAML the site is built from.
 from __future__ import annotations
 
 import json
-import re
 import sys
 from dataclasses import dataclass
 from functools import cache
@@ -19,12 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from jsv import settings
+from jsv.claims.advisory import Advisory
 from jsv.claims.expect import Expectation, from_data
-from jsv.claims.registry import find_root, load_registry
+from jsv.claims.registry import Registry, find_root, load_registry
 
 SNAPSHOT = "audit_claims.json"
 SITE_URL = settings.SITE_URL.default
 """Where the site is published; ``--site-url`` or ``JSV_SITE_URL`` point the report elsewhere."""
+AUDITED_PACKAGES = {"jupyter-server": "server", "jupyterhub": "hub"}
+"""The PyPI packages whose release a target reports (a server's ``/api``, a hub's ``/hub/api``)."""
 
 
 @dataclass(frozen=True)
@@ -40,39 +42,36 @@ class AuditedClaim:
     fix_code: str
     page: str
     """The runbook page's docname (``runbooks/single-user/access``)."""
-    fixed_in: str = ""
-    """For an advisory claim: the first release of ``component`` with the fix (from the claim's notes)."""
-    component: str = ""
     cwe: tuple[str, ...] = ()
     """The claim's CWE ids (``CWE-352``), most specific first."""
     asvs: tuple[str, ...] = ()
     """The OWASP ASVS 5.0.0 requirements it verifies (``v5.0.0-3.5.1``)."""
+    advisory: Advisory | None = None
+    """For an advisory claim: its affected ranges, by which the audit judges the reported release."""
 
     @property
     def expected(self) -> str:
-        """What the audit compares with: a release for an advisory, else the registry's expectation."""
-        if self.fixed_in:
-            return f"{self.component} >= {self.fixed_in} (the first release with the fix)"
+        """What the audit compares with: the affected ranges for an advisory, else the expectation."""
+        if self.advisory:
+            fixed = ", ".join(self.advisory.fixed_releases)
+            return f"{self.advisory.package} outside {self.advisory.affected_text} (fixed in {fixed})"
         return self.expect.description
 
     def card_url(self, site: str) -> str:
         return f"{site.rstrip('/')}/{self.page}.html#{self.id.lower()}"
 
 
-FIXED_IN = re.compile(r"fixed in (\d+(?:\.\d+)+)", re.IGNORECASE)
-SAME_FIX = re.compile(r"[Tt]he same fix as (ADV-\d+)")
+def audited_advisories(registry: Registry) -> frozenset[str]:
+    """The ADV claims the audit judges by the reported release: a package a target reports, a fixed release.
 
-
-def fixed_release(notes: dict[str, str], claim_id: str) -> str:
-    """The release an advisory claim's notes say fixed it ("fixed in 2.18.0", "the same fix as ADV-01")."""
-    text = notes.get(claim_id, "")
-    found = FIXED_IN.search(text)
-    if found:
-        return found.group(1)
-    same = SAME_FIX.search(text)
-    if same and same.group(1) != claim_id:
-        return fixed_release(notes, same.group(1))
-    raise KeyError(f"{claim_id}: its notes name no release it was fixed in ('fixed in X.Y.Z')")
+    Read from the registry's ``advisory`` blocks only (no prose); an advisory that no release fixes
+    (its fix is configuration) is not judged by version.
+    """
+    return frozenset(
+        claim_id
+        for claim_id, claim in registry.claims.items()
+        if claim.advisory and claim.advisory.package in AUDITED_PACKAGES and claim.advisory.fixed_releases
+    )
 
 
 def snapshot(root: Path, ids: frozenset[str]) -> dict[str, Any]:
@@ -81,7 +80,6 @@ def snapshot(root: Path, ids: frozenset[str]) -> dict[str, Any]:
     missing = sorted(ids - registry.claims.keys())
     if missing:
         raise KeyError(f"audited claims not in the registry: {', '.join(missing)}")
-    notes = {claim_id: claim.notes or "" for claim_id, claim in registry.claims.items()}
     entries: dict[str, Any] = {}
     for claim_id in sorted(ids):
         claim = registry.claim(claim_id)
@@ -96,9 +94,8 @@ def snapshot(root: Path, ids: frozenset[str]) -> dict[str, Any]:
             "fix_code": claim.fix.code,
             "page": registry.pages[claim_id],
         }
-        if claim.area == "ADV":  # the page is runbooks/advisories/<component>, e.g. jupyter-server
-            entries[claim_id]["fixed_in"] = fixed_release(notes, claim_id)
-            entries[claim_id]["component"] = registry.pages[claim_id].rsplit("/", 1)[-1].replace("-", "_")
+        if claim.advisory:
+            entries[claim_id]["advisory"] = claim.advisory.to_data()
     return entries
 
 
@@ -115,20 +112,24 @@ def audited_claims() -> dict[str, AuditedClaim]:
             entry["fix_place"],
             entry["fix_code"],
             entry["page"],
-            entry.get("fixed_in", ""),
-            entry.get("component", ""),
             tuple(entry["cwe"]),
             tuple(entry.get("asvs", ())),
+            Advisory.from_data(entry["advisory"]) if "advisory" in entry else None,
         )
         for claim_id, entry in data.items()
     }
 
 
-def write_snapshot(root: Path) -> Path:
-    from jsv.audit.checks import CHECKS
+def snapshot_ids(root: Path) -> frozenset[str]:
+    """The claims the packaged copy holds: every non-advisory check's, and every audited advisory."""
+    from jsv.audit.checks import STATIC_CHECKS
 
+    return frozenset(check.claim_id for check in STATIC_CHECKS) | audited_advisories(load_registry(root))
+
+
+def write_snapshot(root: Path) -> Path:
     target = root / "jsv" / "data" / SNAPSHOT
-    data = snapshot(root, frozenset(check.claim_id for check in CHECKS))
+    data = snapshot(root, snapshot_ids(root))
     target.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
     return target
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from jsv.audit.catalogue import AUDITED_PACKAGES, audited_claims
 from jsv.claims import Observation
 from jsv.observations.remote import hub, single_user, surface
 from jsv.probes.http import Browser, Endpoint, Request, token_header
@@ -53,10 +54,20 @@ def reported_hub_version(browser: Browser, target: Endpoint) -> Observation:
     return reported_version(browser, target, "/hub/api")
 
 
-def advisories(kind: Kind, *claim_ids: str) -> tuple[AuditCheck, ...]:
-    """Advisory claims judged by the release the target reports (``fixed_in`` from the claims' notes)."""
-    observe = reported_version if kind == "server" else reported_hub_version
-    return tuple(AuditCheck(i, kind, observe, needs_token=False, by_version=True) for i in claim_ids)
+def advisory_checks() -> tuple[AuditCheck, ...]:
+    """One check per advisory in the packaged catalogue, judged by the release the target reports.
+
+    Which advisories, and for which kind of target, comes from each claim's ``advisory`` block
+    (its PyPI package: :data:`~jsv.audit.catalogue.AUDITED_PACKAGES`), never from prose.
+    """
+    checks = []
+    for claim_id, claim in sorted(audited_claims().items()):
+        if claim.advisory is None:
+            continue
+        kind: Kind = AUDITED_PACKAGES[claim.advisory.package]  # type: ignore[assignment]
+        observe = reported_version if kind == "server" else reported_hub_version
+        checks.append(AuditCheck(claim_id, kind, observe, needs_token=False, by_version=True))
+    return tuple(checks)
 
 
 def hidden_file_served(browser: Browser, target: Endpoint) -> Observation:
@@ -78,7 +89,7 @@ def hidden_file_served(browser: Browser, target: Endpoint) -> Observation:
     return Observation(seen.value, created.transcript + "\n\n" + seen.transcript)
 
 
-CHECKS: tuple[AuditCheck, ...] = (
+STATIC_CHECKS: tuple[AuditCheck, ...] = (
     AuditCheck("SU-01", "server", single_user.token_required),
     AuditCheck("SU-07", "server", single_user.plain_http_answered, needs_token=False),
     AuditCheck("SU-09", "server", single_user.forged_post, writes="an untitled file, deleted"),
@@ -91,8 +102,6 @@ CHECKS: tuple[AuditCheck, ...] = (
     AuditCheck("SU-19", "server", single_user.login_cookie_flags),
     AuditCheck("SU-20", "server", single_user.hsts, needs_token=False),
     AuditCheck("SU-21", "server", single_user.xsrf_cookie_flags, needs_token=False),
-    # the advisories the site covers, by the release /api reports (jsv.audit.catalogue.fixed_release)
-    *advisories("server", "ADV-01", "ADV-02", "ADV-03", "ADV-04", "ADV-09"),
     AuditCheck("HUB-02", "hub", hub.outsider_reaches_proxy_api, needs_token=False),
     AuditCheck("HUB-11", "hub", hub.login_page_headers, needs_token=False),
     AuditCheck("HUB-28", "hub", hub.plain_http_to_tls_port, needs_token=False, front="none"),
@@ -114,8 +123,10 @@ CHECKS: tuple[AuditCheck, ...] = (
         writes="your last_activity, 30 minutes ahead; this cannot be undone, so idle culling sees you "
         "active for up to 30 minutes more",
     ),
-    *advisories("hub", "ADV-05", "ADV-06", "ADV-07", "ADV-08", "ADV-10"),
 )
+"""The checks of the claims that are not advisories; the advisories' follow from the catalogue."""
+CHECKS: tuple[AuditCheck, ...] = STATIC_CHECKS + advisory_checks()
+"""Every check: :data:`STATIC_CHECKS`, then one per advisory a target's reported release decides."""
 
 NOT_AUDITABLE: dict[str, str] = {
     "SU-02": "the listening address is seen from the server's own host (ss -tln); an answer here only "
@@ -161,6 +172,8 @@ NOT_AUDITABLE: dict[str, str] = {
     "an allowed one",
     "HUB-46": "needs two accounts at the identity provider",
     "HUB-47": "needs two accounts at the identity provider",
+    "ADV-13": "no release fixes it (its fix is the identity provider in the server's configuration) and the "
+    "proof needs the server's log",
 }
 
 

@@ -7,8 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from packaging.version import InvalidVersion, Version
-
 from jsv.audit.anonymous import ANONYMOUS_CHECKS, OPEN_TARGET_CHECKS
 from jsv.audit.catalogue import AuditedClaim, audited_claims
 from jsv.audit.checks import AuditCheck, checks_for
@@ -60,12 +58,17 @@ def _not_applicable(check: AuditCheck, target: Target, allow_writes: bool) -> st
     return ""
 
 
-def fixed_release_reached(reported: object, fixed_in: str) -> bool:
-    """Whether the release a target reports is ``fixed_in`` or later (an unparsable version is not)."""
-    try:
-        return Version(str(reported)) >= Version(fixed_in)
-    except InvalidVersion:
-        return False
+def outside_affected_ranges(claim: AuditedClaim, reported: object) -> bool:
+    """Whether the release a target reports lies outside every affected range of the claim's advisory.
+
+    Decided by the registry's ``advisory`` ranges alone (introduced, fixed or last_affected, per
+    branch); a version that cannot be compared raises ``ValueError``: reported as an error, never a pass.
+    """
+    assert claim.advisory is not None, claim.id
+    affected = claim.advisory.affects(str(reported))
+    if affected is None:
+        raise ValueError(f"the target reports {reported!r}, not a version this audit can compare")
+    return not affected
 
 
 def audit(
@@ -90,9 +93,9 @@ def audit(
                 if anonymous is not None:
                     holds = (anonymous.holds or claim.expect.holds_for)(seen.value)
                     shown = anonymous.shown(seen.value)
-                elif check.by_version:
-                    holds = fixed_release_reached(seen.value, claim.fixed_in)
-                    shown = f"{claim.component} {seen.value}"
+                elif check.by_version and claim.advisory:
+                    holds = outside_affected_ranges(claim, seen.value)
+                    shown = f"{claim.advisory.package} {seen.value}" + ("" if holds else " (affected)")
                 else:
                     holds = claim.expect.holds_for(seen.value)
                     shown = repr(seen.value)

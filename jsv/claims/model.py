@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from jsv.claims.advisory import Advisory
 from jsv.claims.expect import Expectation
 
 AREAS = {
@@ -82,6 +83,8 @@ class Claim:
     registry_file: str = ""
     expect_data: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     """``expect`` as written in the registry (what ``jsv audit``'s packaged copy carries)."""
+    advisory: Advisory | None = None
+    """For an ADV claim: the advisory it replays (ids, package, affected ranges, upstream severity)."""
 
     @property
     def area(self) -> str:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
+from jsv.claims.advisory import Advisory
+
 
 @dataclass(frozen=True)
 class SideRecord:
@@ -70,6 +72,8 @@ class ClaimRecord:
     asvs: list[str] = field(default_factory=list)
     """The OWASP ASVS 5.0.0 requirements it verifies (``v5.0.0-3.7.2``); empty for a claim that is not
     web-facing and names none."""
+    advisory: Advisory | None = None
+    """An ADV claim's advisory (ids, package, ranges, upstream rating), from the registry."""
 
     @property
     def docname(self) -> str:
@@ -83,6 +87,10 @@ class ClaimRecord:
         data = asdict(self)
         data["fix_applied"] = self.fix.applied
         data["fix_reason"] = self.fix.reason
+        if self.advisory:
+            data["advisory"] = self.advisory.to_data()
+        else:
+            del data["advisory"]  # the key only on an ADV claim's record
         return data
 
     @classmethod
@@ -92,4 +100,5 @@ class ClaimRecord:
         values["fix"] = FixRecord(**data["fix"])
         values["hardened"] = SideRecord(**data["hardened"])
         values["control"] = SideRecord(**data["control"]) if data.get("control") else None
+        values["advisory"] = Advisory.from_data(data["advisory"]) if data.get("advisory") else None
         return cls(**values)

@@ -28,6 +28,7 @@ import jsonschema
 import yaml
 
 from jsv.claims import taxonomy
+from jsv.claims.advisory import Advisory
 from jsv.claims.expect import from_data
 from jsv.claims.model import Claim, Fix
 from jsv.claims.places import place_problems
@@ -138,6 +139,7 @@ def _claim(entry: dict[str, Any], file: str) -> Claim:
         embargo=" ".join(entry.get("embargo", "").split()),
         registry_file=file,
         expect_data=entry["expect"],
+        advisory=Advisory.from_data(entry["advisory"]) if "advisory" in entry else None,
     )
 
 

@@ -238,6 +238,7 @@ class ClaimResult:
             seconds=round(self.seconds, 2),
             executed_at=self.executed_at,
             run_id=run_id(),
+            advisory=claim.advisory,
             config_warnings=list(self.config_warnings),
             column=self.column,
             cwe=list(claim.cwe),

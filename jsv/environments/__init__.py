@@ -8,7 +8,12 @@ from jsv.environments.ldap import LdapServer
 from jsv.environments.machine import CommandResult, Machine, Situation
 from jsv.environments.net_client import HttpReply, NetClient
 from jsv.environments.oidc_provider import OidcProvider
-from jsv.environments.single_user import JupyterServer, VulnerableJupyterServer, VulnerableJupyterServer219
+from jsv.environments.single_user import (
+    JupyterServer,
+    VulnerableJupyterServer,
+    VulnerableJupyterServer219,
+    VulnerableJupyterServer220,
+)
 
 __all__ = [
     "BrowserLab",
@@ -28,4 +33,5 @@ __all__ = [
     "VulnerableJupyterHub",
     "VulnerableJupyterServer",
     "VulnerableJupyterServer219",
+    "VulnerableJupyterServer220",
 ]

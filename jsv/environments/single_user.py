@@ -166,6 +166,15 @@ class VulnerableJupyterServer219(JupyterServer):
     environment = "single-user-adv-2.19"
 
 
+class VulnerableJupyterServer220(JupyterServer):
+    """The same server from ``containers/single-user-adv-2.20/``: the pinned image but jupyter_server 2.20.0.
+
+    The negative control of GHSA-c3mw-737p-c7g2 (ADV-12), fixed in 2.21.0.
+    """
+
+    environment = "single-user-adv-2.20"
+
+
 FIRST_DONE = "jsv: mallory's first command returned"
 SERVER_EXITED = "jsv: jupyter server exited"
 NOT_STARTED = "the Jupyter server could not be started"

@@ -143,3 +143,82 @@ def nbconvert_sandbox(client: NetClient, target: JupyterServer) -> Observation:
         "sandbox": next((part for part in directives if part.startswith("sandbox")), None),
     }
     return Observation(answers, reply.transcript)
+
+
+LOOKALIKE_NEXT = "///evil.example/"
+"""GHSA-qh7q-6qm3-653w's ``next=``: three slashes, which a browser resolves to the host ``evil.example``."""
+FAILING_KERNEL_REQUEST = '{"name": 5}'
+"""A kernel start the server cannot handle (a number for the kernel name): an uncaught error, a 500."""
+
+
+def lookalike_redirect(client: NetClient, target: JupyterServer) -> Observation:
+    """ADV-11: a logged-in user opens ``/login?next=///evil.example/``; the status and the Location sent."""
+    reply = client.http(
+        target.url(f"/login?next={quote(LOOKALIKE_NEXT, safe='/')}"),
+        "-H",
+        f"Authorization: token {target.token}",
+    )
+    return Observation(f"{reply.status} {reply.headers.get('location', '')}", reply.transcript)
+
+
+def _log_lines_with(server: JupyterServer, token: str, since: int) -> list[str]:
+    """The server's log lines written after ``since`` characters that hold ``token`` (shown redacted)."""
+    return [line for line in server.logs_text()[since:].splitlines() if token in line]
+
+
+def referer_token_logged(client: NetClient, target: JupyterServer) -> Observation:
+    """ADV-12: a failing request (500) whose Referer is a ``?token=`` page; is the token in the log?
+
+    The request itself carries the token in the Authorization header, so only the Referer can put it
+    into the log; the log's lines that hold it are the evidence (the token is redacted in every output).
+    """
+    since = len(target.logs_text())
+    referer = target.url(f"/tree?token={target.token}")
+    reply = client.http(
+        target.url("/api/kernels"),
+        "-X",
+        "POST",
+        "-H",
+        f"Authorization: token {target.token}",
+        "-H",
+        "Content-Type: application/json",
+        "-H",
+        f"Referer: {referer}",
+        "--data",
+        FAILING_KERNEL_REQUEST,
+    )
+    lines = _log_lines_with(target, target.token, since)
+    answers = {"status": reply.status, "token in the log": bool(lines)}
+    shown = "\n".join(lines) or "(no log line holds the token)"
+    return Observation(answers, f"{reply.transcript}\n\n# the server's log lines holding the token\n{shown}")
+
+
+def url_token_logged(client: NetClient, target: JupyterServer) -> Observation:
+    """ADV-13: does the server take its token in the URL, and does a 500 then write the token to the log?
+
+    The failing request goes the first way the server accepts, as a client does: ``?token=`` in the URL
+    (the links ``jupyter server list`` prints) where that authenticates, else the Authorization header.
+    """
+    header = ("-H", f"Authorization: token {target.token}")
+    in_url = client.http(target.url(f"/api/status?token={target.token}"))
+    in_header = client.http(target.url("/api/status"), *header)
+    url = (
+        target.url(f"/api/kernels?token={target.token}")
+        if in_url.status == 200
+        else target.url("/api/kernels")
+    )
+    auth = () if in_url.status == 200 else header
+    since = len(target.logs_text())
+    failing = client.http(
+        url, "-X", "POST", *auth, "-H", "Content-Type: application/json", "--data", FAILING_KERNEL_REQUEST
+    )
+    lines = _log_lines_with(target, target.token, since)
+    answers = {
+        "token in the URL": in_url.status,
+        "token in the header": in_header.status,
+        "failing request": failing.status,
+        "token in the log": bool(lines),
+    }
+    shown = "\n".join(lines) or "(no log line holds the token)"
+    transcript = "\n\n".join([in_url.transcript, in_header.transcript, failing.transcript])
+    return Observation(answers, f"{transcript}\n\n# the server's log lines holding the token\n{shown}")

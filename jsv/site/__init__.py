@@ -16,6 +16,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         claim_render,
         collect,
         ledger_docs,
+        osv,
         purge,
         roles,
         surface,
@@ -30,6 +31,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     cache_key.setup(app)
     ledger_docs.setup(app)
     collect.setup(app)
+    osv.setup(app)  # OSV records of the ADV claims, beside claims.json
     roles.setup(app)
     checklists.setup(app)
     changes.setup(app)

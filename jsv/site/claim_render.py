@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from docutils import nodes
 
 from jsv.claims import taxonomy
+from jsv.claims.advisory import Advisory
 from jsv.claims.display import CLAIM_MIME
 from jsv.claims.record import ClaimRecord, SideRecord
 
@@ -88,6 +89,37 @@ def _ids(record: ClaimRecord) -> nodes.paragraph | None:
     return line
 
 
+def severity_text(record: ClaimRecord) -> str:
+    """``severity high`` or, for an advisory with a published rating, ``severity high (GitHub advisory
+    rating: critical)``: the card says which upstream rating the severity follows."""
+    upstream = record.advisory.severity if record.advisory else None
+    if upstream is None:
+        return f"severity {record.severity}"
+    return f"severity {record.severity} ({upstream.scale_name}: {upstream.rating})"
+
+
+def advisory_paragraph(advisory: Advisory) -> nodes.paragraph:
+    """Ids (linked to the advisory), package, affected ranges, fixed releases, the upstream severity."""
+    para = nodes.paragraph(classes=["jsv-advisory"])
+    para += nodes.strong(text="Advisory: ")
+    if advisory.ids:
+        ids = " / ".join(advisory.ids)
+        para += nodes.reference(ids, ids, refuri=advisory.url) if advisory.url else nodes.Text(ids)
+    else:
+        para += nodes.Text("no published advisory id")
+    para += nodes.Text(f" · PyPI {advisory.package} · affected {advisory.affected_text}")
+    fixed = ", ".join(advisory.fixed_releases)
+    para += nodes.Text(f" · fixed in {fixed}" if fixed else " · no release fixes it")
+    if advisory.severity:
+        para += nodes.Text(f" · upstream severity {advisory.severity.shown}")
+    else:
+        para += nodes.Text(" · no upstream rating read (the severity is the site's own, docs/severity.md)")
+    if not advisory.ids and advisory.url:
+        para += nodes.Text(" · see ")
+        para += nodes.reference(advisory.url, advisory.url, refuri=advisory.url)
+    return para
+
+
 def _evidence(record: ClaimRecord) -> nodes.container:
     """The observations, in a ``<details>`` element (see ``jsv.css``/``details_visit``)."""
     details = evidence_details(classes=["jsv-evidence"])
@@ -149,7 +181,7 @@ def render_card(record: ClaimRecord) -> nodes.container:
     heading += nodes.Text(f" · {record.title} · ")
     heading += nodes.inline(text=status.upper(), classes=["jsv-status", f"jsv-{status}"])
     heading += nodes.Text(" · ")
-    heading += nodes.inline(text=f"severity {record.severity}", classes=["jsv-severity"])
+    heading += nodes.inline(text=severity_text(record), classes=["jsv-severity"])
     if record.executed_at:
         heading += nodes.Text(" · ")
         executed = f"executed {executed_when(record.executed_at)}"
@@ -159,6 +191,8 @@ def render_card(record: ClaimRecord) -> nodes.container:
     ids = _ids(record)
     if ids is not None:
         card += ids
+    if record.advisory:
+        card += advisory_paragraph(record.advisory)
     if record.config_warnings:
         card += nodes.paragraph(text="Configuration warnings: " + "; ".join(record.config_warnings))
     card.extend(_fix(record))
