@@ -61,7 +61,8 @@ def test_ids_load_into_the_claim(tmp_path):
         ("SU-90", "  cwe: [CWE-306]\n", r"SU-90: \(the claim\): a web-facing claim \(areas SU, HUB, ADV, NT"),
         (
             "ADV-90",
-            "  cwe: [CWE-306]\n  advisory: {ids: [CVE-2026-0001], package: jupyter-server, affected: [{introduced: '0'}]}\n",
+            "  cwe: [CWE-306]\n"
+            "  advisory: {ids: [CVE-2026-0001], package: jupyter-server, affected: [{introduced: '0'}]}\n",
             r"ADV-90: .*add asvs: \[v5\.0\.0-",
         ),
         ("MU-90", "  cwe: [306]\n", r"MU-90: cwe\.0: 306 is not of type 'string'"),
