@@ -8,11 +8,18 @@ from jsv.environments.ldap import LdapServer
 from jsv.environments.machine import CommandResult, Machine, Situation
 from jsv.environments.net_client import HttpReply, NetClient
 from jsv.environments.oidc_provider import OidcProvider
-from jsv.environments.single_user import JupyterServer, VulnerableJupyterServer, VulnerableJupyterServer219
+from jsv.environments.single_user import (
+    ExtensionsServer,
+    JupyterServer,
+    VulnerableExtensionsServer,
+    VulnerableJupyterServer,
+    VulnerableJupyterServer219,
+)
 
 __all__ = [
     "BrowserLab",
     "CommandResult",
+    "ExtensionsServer",
     "HttpReply",
     "JupyterHub",
     "JupyterServer",
@@ -25,6 +32,7 @@ __all__ = [
     "PodTarget",
     "PolicySet",
     "Situation",
+    "VulnerableExtensionsServer",
     "VulnerableJupyterHub",
     "VulnerableJupyterServer",
     "VulnerableJupyterServer219",
