@@ -85,12 +85,10 @@ PICTURE_FILE = "results/plot.png"
 
 def notebook(*sources: str) -> str:
     """A notebook of code cells, unexecuted."""
-    cells = [
-        {"cell_type": "code", "execution_count": None, "id": f"c{i}", "metadata": {}, "outputs": [], "source": s}
-        for i, s in enumerate(sources)
-    ]
-    kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {"kernelspec": kernel}, "cells": cells})
+    empty = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": []}
+    cells = [{**empty, "id": f"c{i}", "source": text} for i, text in enumerate(sources)]
+    metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": metadata, "cells": cells})
 
 
 def with_files(server: JupyterServer) -> JupyterServer:

@@ -73,7 +73,7 @@ SLURM_HUB = Source(
 )
 SERVER = Source("single-user", SERVER_PYTHON, "server_routes.py")
 EXTENSIONS = Source("single-user-ext", SERVER_PYTHON, "server_routes.py")
-"""The same server with the extensions of runbooks/extensions/ (jupyter-server-proxy, jupyterlab-git, voila)."""
+"""The server with the extensions of runbooks/extensions/ (jupyter-server-proxy, jupyterlab-git, voila)."""
 EXTENSION_PACKAGES = ("jupyter_server_proxy", "jupyterlab_git", "jupyterlab-git-core", "voila", "nbdime")
 PROXY = Source("hub", "node", "chp_routes.js")
 
@@ -166,6 +166,7 @@ def enumerate_all(cache_dir: Path | None = None) -> list[Inventory]:
     slurm_tag, slurm = run_source(SLURM_HUB, cache_dir)
     server_tag, server = run_source(SERVER, cache_dir)
     ext_tag, ext = run_source(EXTENSIONS, cache_dir)
+    added = extension_rows(ext, server)
     proxy_tag, proxy = run_source(PROXY, cache_dir)
     jh = f"jupyterhub {hub['versions']['jupyterhub']}"
     bs = f"batchspawner {condor['versions']['batchspawner']}"
@@ -199,7 +200,7 @@ def enumerate_all(cache_dir: Path | None = None) -> list[Inventory]:
             "server-extensions",
             ext_tag,
             ext["versions"],
-            tuple(routes("server-extensions", extension_rows(ext, server), bool, extensions_label(ext["versions"]))),
+            tuple(routes("server-extensions", added, bool, extensions_label(ext["versions"]))),
         ),
         Inventory(
             "configurable-http-proxy",

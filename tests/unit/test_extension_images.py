@@ -1,4 +1,4 @@
-"""The extension images: the pinned single-user image plus the extensions, and a sibling with the old releases."""
+"""The extension images: the pinned single-user image plus extensions, and a sibling with old releases."""
 
 from pathlib import Path
 
