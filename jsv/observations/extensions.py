@@ -115,9 +115,15 @@ def start_backend(server: Machine) -> str:
 
 
 def start_voila(server: Machine) -> str:
-    """Start voila on its own (``voila dashboard.ipynb``, as alice, all interfaces); its start line."""
+    """Start voila on its own on alice's home folder (its tree of dashboards; as alice, all interfaces, no
+    token: voila's default); its start lines.
+
+    A folder, not one notebook: voila 0.5.5 given one notebook sends every other path, ``/static/...``
+    included, to ``/voila/files/`` (a 302), so the advisory's request reaches the file system only in this
+    mode.
+    """
     server.run(
-        f"cd /home/alice && nohup voila --no-browser --port={VOILA_PORT} --Voila.ip=0.0.0.0 {DASHBOARD} "
+        f"cd /home/alice && nohup voila --no-browser --port={VOILA_PORT} --Voila.ip=0.0.0.0 "
         "> /tmp/voila.log 2>&1 &",
         user="alice",
     )
