@@ -81,6 +81,14 @@ TRACEBACK_MARK = "jsv-db-password-in-traceback"
 PRIVATE_FILE = ".ssh/id_ed25519"
 PRIVATE_TEXT = "jsv: the content of a private key file of alice's"
 PICTURE_FILE = "results/plot.png"
+ICON_FILE = "/opt/jsv/tool.svg"
+ICON_TEXT = "<svg><!-- jsv: the launcher icon of alice's tool --></svg>"
+
+
+def proxy_setup() -> list[str]:
+    """What both sides of EXT-09 share: a server process for jupyter-server-proxy with a launcher icon."""
+    entry = {"command": ["true"], "launcher_entry": {"title": "Tool", "icon_path": ICON_FILE}}
+    return [f"c.ServerProxy.servers = {{'tool': {entry!r}}}"]
 
 
 def notebook(*sources: str) -> str:
@@ -92,7 +100,8 @@ def notebook(*sources: str) -> str:
 
 
 def with_files(server: JupyterServer) -> JupyterServer:
-    """alice's files every server of the page holds: the backend, two dashboards, a key and a picture."""
+    """What every server of the page holds: alice's backend, two dashboards, a key file and a picture, and
+    a jupyter-server-proxy server process with a launcher icon (:func:`proxy_setup`)."""
     failing = f"connection = 'postgres://report:{TRACEBACK_MARK}@db'\nraise RuntimeError(connection)"
     return (
         server.with_file(BACKEND_FILE, BACKEND, 0o644)
@@ -100,6 +109,8 @@ def with_files(server: JupyterServer) -> JupyterServer:
         .with_file(f"/home/alice/{FAILING_DASHBOARD}", notebook(failing), 0o644)
         .with_file(f"/home/alice/{PRIVATE_FILE}", PRIVATE_TEXT + "\n", 0o600)
         .with_file(f"/home/alice/{PICTURE_FILE}", "jsv: a picture of alice's\n", 0o644)
+        .with_file(ICON_FILE, ICON_TEXT, 0o644)
+        .with_config(*proxy_setup())
     )
 
 
@@ -175,6 +186,18 @@ def proxy_other_host(client: NetClient, other: JupyterServer, target: JupyterSer
     reply = client.http(target.url(f"/proxy/{other.alias}:8888/api"), *_token(target))
     answers = {"status": reply.status, "other machine's answer": '"version"' in reply.body}
     return Observation(answers, reply.transcript)
+
+
+def undecorated_route(client: NetClient, target: JupyterServer) -> Observation:
+    """EXT-09: a route an extension registers without an authentication decorator (jupyter-server-proxy's
+    launcher icon), asked for by a client with no token; and a decorated one beside it for comparison."""
+    icon = client.http(target.url("/server-proxy/icon/tool"))
+    listing = client.http(target.url("/server-proxy/servers-info"))
+    answers = {
+        "icon (no decorator)": f"{icon.status} {'content' if 'launcher icon' in icon.body else 'no content'}",
+        "servers-info (@web.authenticated)": listing.status,
+    }
+    return Observation(answers, f"{icon.transcript}\n\n{listing.transcript}")
 
 
 def git_status(client: NetClient, target: JupyterServer, path: str) -> tuple[int, str]:
