@@ -25,8 +25,9 @@ AREAS = {
     "HTC": "HTCondor",
     "SLURM": "Slurm",
     "ADV": "Past advisories",
+    "EXT": "Server extensions",
 }
-CLAIM_ID = re.compile(r"^(SU|MU|NT|HUB|K8S|HTC|SLURM|ADV)-\d{2,3}$")
+CLAIM_ID = re.compile(r"^(SU|MU|NT|HUB|K8S|HTC|SLURM|ADV|EXT)-\d{2,3}$")
 SOURCE_ID = re.compile(r"^SEED-\d{3}-\d{2}$")
 SEVERITIES = ("high", "medium", "low")
 

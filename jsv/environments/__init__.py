@@ -9,7 +9,9 @@ from jsv.environments.machine import CommandResult, Machine, Situation
 from jsv.environments.net_client import HttpReply, NetClient
 from jsv.environments.oidc_provider import OidcProvider
 from jsv.environments.single_user import (
+    ExtensionsServer,
     JupyterServer,
+    VulnerableExtensionsServer,
     VulnerableJupyterServer,
     VulnerableJupyterServer219,
     VulnerableJupyterServer220,
@@ -18,6 +20,7 @@ from jsv.environments.single_user import (
 __all__ = [
     "BrowserLab",
     "CommandResult",
+    "ExtensionsServer",
     "HttpReply",
     "JupyterHub",
     "JupyterServer",
@@ -30,6 +33,7 @@ __all__ = [
     "PodTarget",
     "PolicySet",
     "Situation",
+    "VulnerableExtensionsServer",
     "VulnerableJupyterHub",
     "VulnerableJupyterServer",
     "VulnerableJupyterServer219",

@@ -175,6 +175,33 @@ class VulnerableJupyterServer220(JupyterServer):
     environment = "single-user-adv-2.20"
 
 
+class ExtensionsServer(JupyterServer):
+    """The same server from ``containers/single-user-ext/``: the pinned image plus the server extensions a
+    hub commonly installs (jupyter-server-proxy, jupyterlab-git, voila) and Debian's git.
+
+    Its versions name the extensions too, read in the same one exec.
+    """
+
+    environment = "single-user-ext"
+    EXTENSIONS = ("jupyter_server_proxy", "jupyterlab_git", "jupyterlab-git-core", "voila", "nbclient")
+
+    def read_versions(self) -> dict[str, str]:
+        found = super().read_versions()
+        script = (
+            "import json, importlib.metadata as m;"
+            f"print(json.dumps({{p: m.version(p) for p in {self.EXTENSIONS!r}}}))"
+        )
+        extensions, dpkg = self.python_and_debian_versions("python3", script, ["git"], user="alice")
+        return {**found, **extensions, "git": dpkg.get("git", "")}
+
+
+class VulnerableExtensionsServer(ExtensionsServer):
+    """The same server from ``containers/single-user-ext-old/``: the extensions at the last releases before
+    the fixes of their advisories (the negative controls of EXT-01, EXT-02, EXT-04 and EXT-06)."""
+
+    environment = "single-user-ext-old"
+
+
 FIRST_DONE = "jsv: mallory's first command returned"
 SERVER_EXITED = "jsv: jupyter server exited"
 NOT_STARTED = "the Jupyter server could not be started"

@@ -72,6 +72,9 @@ SLURM_HUB = Source(
     "slurm", HUB_PYTHON, "hub_routes.py", ("/tmp/jupyterhub_config.py",), LAB_CONFIG + SLURM_CONFIG
 )
 SERVER = Source("single-user", SERVER_PYTHON, "server_routes.py")
+EXTENSIONS = Source("single-user-ext", SERVER_PYTHON, "server_routes.py")
+"""The server with the extensions of runbooks/extensions/ (jupyter-server-proxy, jupyterlab-git, voila)."""
+EXTENSION_PACKAGES = ("jupyter_server_proxy", "jupyterlab_git", "jupyterlab-git-core", "voila", "nbdime")
 PROXY = Source("hub", "node", "chp_routes.js")
 
 
@@ -131,6 +134,19 @@ def commands(
     ]
 
 
+def extension_rows(extended: dict[str, Any], plain: dict[str, Any]) -> dict[str, Any]:
+    """The rows of the server with extensions (``extended``) that the plain server does not serve: what the
+    extensions add, whichever module their handler classes come from (voila adds tornado's and
+    jupyter_server's own file handlers under its own patterns)."""
+    core = {(row["pattern"], row["handler"]) for row in plain["routes"]}
+    return {**extended, "routes": [r for r in extended["routes"] if (r["pattern"], r["handler"]) not in core]}
+
+
+def extensions_label(versions: dict[str, str]) -> str:
+    """``jupyter_server_proxy 4.6.0, ...``: the extension packages the inventory was read from."""
+    return ", ".join(f"{name} {versions[name]}" for name in EXTENSION_PACKAGES if name in versions)
+
+
 def _batch(handler: str) -> bool:
     return handler.startswith("batchspawner.")
 
@@ -140,7 +156,8 @@ def _slurm(trait: str) -> bool:
 
 
 def enumerate_all(cache_dir: Path | None = None) -> list[Inventory]:
-    """Every component's inventory: jupyterhub, batchspawner (Condor and Slurm), jupyter_server, CHP, then the
+    """Every component's inventory: jupyterhub, batchspawner (Condor and Slurm), jupyter_server, the server
+    extensions (what containers/single-user-ext adds to jupyter_server's routes), CHP, then the
     privileged calls of the hub's, batchspawner's and kubespawner's packages (jsv/surface/privileged.py)."""
     from jsv.surface.privileged import enumerate_privileged  # it builds on this module's Source
 
@@ -148,6 +165,8 @@ def enumerate_all(cache_dir: Path | None = None) -> list[Inventory]:
     condor_tag, condor = run_source(CONDOR_HUB, cache_dir)
     slurm_tag, slurm = run_source(SLURM_HUB, cache_dir)
     server_tag, server = run_source(SERVER, cache_dir)
+    ext_tag, ext = run_source(EXTENSIONS, cache_dir)
+    added = extension_rows(ext, server)
     proxy_tag, proxy = run_source(PROXY, cache_dir)
     jh = f"jupyterhub {hub['versions']['jupyterhub']}"
     bs = f"batchspawner {condor['versions']['batchspawner']}"
@@ -176,6 +195,12 @@ def enumerate_all(cache_dir: Path | None = None) -> list[Inventory]:
             server_tag,
             server["versions"],
             tuple(routes("jupyter_server", server, bool, js)),
+        ),
+        Inventory(
+            "server-extensions",
+            ext_tag,
+            ext["versions"],
+            tuple(routes("server-extensions", added, bool, extensions_label(ext["versions"]))),
         ),
         Inventory(
             "configurable-http-proxy",

@@ -21,6 +21,7 @@ QUOTED_IN = {
     "jupyterhub": ("hub", HUB_PYTHON),
     "batchspawner": ("condor", HUB_PYTHON),
     "jupyter_server": ("single-user", SERVER_PYTHON),
+    "server-extensions": ("single-user-ext", SERVER_PYTHON),
     "configurable-http-proxy": ("hub", HUB_PYTHON),
     "privileged-hub": ("hub", HUB_PYTHON),
     "privileged-batchspawner": ("condor", HUB_PYTHON),

@@ -16,6 +16,7 @@ COMPONENTS = [
     "jupyterhub",
     "batchspawner",
     "jupyter_server",
+    "server-extensions",
     "configurable-http-proxy",
     "privileged-hub",
     "privileged-batchspawner",

@@ -54,5 +54,10 @@ for rule in walk(app.web_app.default_router.rules):
             }
         )
 versions = {p: metadata.version(p) for p in ("jupyter_server", "jupyter_server_terminals", "tornado")}
+for optional in ("jupyter_server_proxy", "jupyterlab_git", "jupyterlab-git-core", "voila", "nbdime"):
+    try:  # the extensions of containers/single-user-ext, where installed
+        versions[optional] = metadata.version(optional)
+    except metadata.PackageNotFoundError:
+        pass
 extensions = sorted(name for name, enabled in app.jpserver_extensions.items() if enabled)
 print(json.dumps({"versions": versions, "routes": routes, "extensions": extensions}))
