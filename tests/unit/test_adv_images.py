@@ -80,7 +80,9 @@ def test_a_pin_counts_only_as_a_whole_line_and_comments_do_not() -> None:
 def test_every_vulnerable_sibling_keeps_its_pins_in_the_drift_check(monkeypatch) -> None:
     monkeypatch.setenv(PINS_ENV, "latest")
     siblings = sorted(p.parent.name for p in CONTAINERS.glob(f"*/{SIBLING_FILE}"))
-    assert {"hub-adv", "hub-adv-5.4", "single-user-adv", "single-user-adv-2.19"} <= set(siblings)
+    assert {"hub-adv", "hub-adv-5.4", "hub-adv-oauth-17.3", "single-user-adv", "single-user-adv-2.19"} <= set(
+        siblings
+    )
     for name in siblings:
         definition = sibling_of(CONTAINERS / name)
         assert definition is not None and KEEP_PINS in requirements_of(name), name

@@ -60,3 +60,11 @@ def test_every_recent_advisory_fix_is_the_pin_of_the_hardened_image_only() -> No
         assert (fix.component, fix.file) == ("pip", "requirements.txt")
         assert image_built_with("hub", fix.code)
         assert not image_built_with("hub-adv-5.4", fix.code)
+
+
+def test_the_auth0_control_differs_from_the_pinned_hub_only_in_oauthenticator() -> None:
+    old, new = _pins("hub-adv-oauth-17.3"), _pins("hub")
+    assert {name for name in old.keys() | new.keys() if old.get(name) != new.get(name)} == {"oauthenticator"}
+    fix = load_registry(ROOT).claim("ADV-27").fix
+    assert image_built_with("hub", fix.code)
+    assert not image_built_with("hub-adv-oauth-17.3", fix.code)
