@@ -38,6 +38,8 @@ GROUP = "students"
 GROUP_ADMIN_SCOPES = [f"admin:users!group={GROUP}", f"admin:groups!group={GROUP}"]
 """ADV-25: ``groupadmin`` administers the users and the group ``students``, nothing else."""
 EVIL_HOST = "evil.example"
+NEWCOMER = "mallory"
+"""ADV-25: a system account (PAM creates no hub user without one) that is not a hub user yet."""
 OWNER, GUEST, VICTIM = "alice", "bob", "carol"
 RENAMED = "alice-renamed"
 XSS_NEXT = '/hub/"><img src=x onerror=alert(document.domain)>'
@@ -64,7 +66,7 @@ def recent_setup(hub: JupyterHub) -> JupyterHub:
     return (
         hub.with_service("{'name': 'groupadmin', 'api_token': os.environ['JSV_GROUPADMIN_TOKEN']}")
         .with_role("groupadmin", GROUP_ADMIN_SCOPES, services=["groupadmin"])
-        .with_role("sharing", ["shares", "read:shares"], services=["runbook"])
+        .with_role("sharing", ["shares", "read:shares", "access:servers"], services=["runbook"])
         .with_env("JSV_GROUPADMIN_TOKEN", groupadmin_token(hub))
         .with_config(f"c.JupyterHub.load_groups = {{'{GROUP}': {{'users': ['{GUEST}']}}}}")
     )
@@ -204,10 +206,10 @@ def share_after_rename(target: JupyterHub) -> Observation:
 def filtered_admin_creates(target: JupyterHub) -> Observation:
     """ADV-25: ``groupadmin`` (admin of the group students only) creates a user and a group."""
     token = groupadmin_token(target)
-    user_status, _, user_call = target.api("users", "POST", {"usernames": ["outsider"]}, token)
+    user_status, _, user_call = target.api("users", "POST", {"usernames": [NEWCOMER]}, token)
     new_group = {"groups": ["staff"], "users": [VICTIM]}
     group_status, _, group_call = target.api("groups", "POST", new_group, token)
-    answers = {"create user outsider": user_status, "create group staff with carol": group_status}
+    answers = {f"create user {NEWCOMER}": user_status, "create group staff with carol": group_status}
     return Observation(answers, f"{user_call.transcript}\n\n{group_call.transcript}")
 
 
