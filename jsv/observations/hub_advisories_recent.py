@@ -1,4 +1,4 @@
-"""What the attacks of JupyterHub's and oauthenticator's 2026 advisories achieve (claims ADV-20..ADV-27).
+"""What the attacks of JupyterHub's and oauthenticator's 2026 advisories achieve (claims ADV-20..ADV-28).
 
 Used by ``runbooks/advisories/jupyterhub-recent.md``, which starts one hub of
 the pinned release (6.1.1, ``containers/hub/``) and one of 5.4.3
@@ -280,7 +280,7 @@ def _ready_again(target: JupyterHub, markers: int, timeout: float = 90) -> bool:
     return False
 
 
-# -- ADV-27: oauthenticator's Auth0OAuthenticator and an unverified e-mail address ------------------------
+# -- ADV-27, ADV-28: oauthenticator's Auth0OAuthenticator and an unverified e-mail address ------------------
 class JupyterHubOauth173(JupyterHub):
     """The hub image with oauthenticator 17.3.0 (``containers/hub-adv-oauth-17.3/``): ADV-27's control."""
 
@@ -296,8 +296,18 @@ OAUTH_STEP = "curl -s -b {jar} -c {jar} -o /dev/null -w '%{{http_code}} %{{redir
 OAUTH_CALLBACK = curl_from_environment("CALLBACK", "url", "{}")
 
 
-def auth0_setup(hub: JupyterHub, discovery: dict[str, str], provider_host: str) -> JupyterHub:
-    """Auth0OAuthenticator with the lab's OpenID Connect provider in Auth0's place; users named by e-mail."""
+def auth0_setup(
+    hub: JupyterHub, discovery: dict[str, str], provider_host: str, *, allow_all: bool = False
+) -> JupyterHub:
+    """Auth0OAuthenticator with the lab's OpenID Connect provider in Auth0's place; users named by e-mail.
+
+    Who may log in: alice's address (``allowed_users``, ADV-27) or everyone (``allow_all``, ADV-28).
+    """
+    allowed = (
+        "c.Auth0OAuthenticator.allow_all = True"
+        if allow_all
+        else f"c.Auth0OAuthenticator.allowed_users = {{{VICTIM_EMAIL!r}}}"
+    )
     return hub.with_env("JSV_OAUTH_CLIENT_SECRET", new_token(f"{hub.alias}-oauth-client-secret")).with_config(
         "c.JupyterHub.authenticator_class = 'auth0'",
         f"c.Auth0OAuthenticator.auth0_domain = {provider_host!r}",
@@ -307,7 +317,7 @@ def auth0_setup(hub: JupyterHub, discovery: dict[str, str], provider_host: str) 
         f"c.Auth0OAuthenticator.token_url = {discovery['token_endpoint']!r}",
         f"c.Auth0OAuthenticator.userdata_url = {discovery['userinfo_endpoint']!r}",
         "c.Auth0OAuthenticator.scope = ['openid', 'email']",
-        "c.Auth0OAuthenticator.allow_all = True",
+        allowed,
     )
 
 
