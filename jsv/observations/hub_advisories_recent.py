@@ -49,7 +49,7 @@ LONG_NAME_LENGTH = 256 * 1024
 """ADV-22: the user name of one failed login (tornado accepts a form body up to 100 MB)."""
 GROWTH_LIMIT = 16 * 1024
 """ADV-22: far above the few hundred bytes a shortened name costs, far below the name (the hub's writes
-of so long a record may stop part-way, but the pipe to the log takes 64 KiB at once)."""
+of so long a record may stop part-way; 178,465 bytes in one run)."""
 FORGED_OPTIONS = {"__jupyterhub_bytes__": True, "data": 5}
 """ADV-26: user options shaped like the hub's own encoding of bytes, with a value it cannot decode."""
 
@@ -148,7 +148,7 @@ def long_username_logged(client: NetClient, target: JupyterHub) -> Observation:
 
     The growth, not the longest line: on 5.4.3 the hub's logging may fail part-way through so long a
     record ("--- Logging error ---", then the record's arguments again), which splits it into pieces and
-    loses part of it, so the growth varies from run to run (more than 64 KiB in every run seen).
+    loses part of it, so the growth varies from run to run.
     """
     log = "/var/log/jupyterhub.log"
     before = _file_size(target, log)
