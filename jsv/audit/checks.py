@@ -17,7 +17,7 @@ from typing import Literal
 
 from jsv.audit.catalogue import AUDITED_PACKAGES, audited_claims
 from jsv.claims import Observation
-from jsv.observations.remote import hub, single_user, surface
+from jsv.observations.remote import extensions, hub, single_user, surface
 from jsv.probes.http import Browser, Endpoint, Request, token_header
 
 Kind = Literal["server", "hub"]
@@ -40,6 +40,8 @@ class AuditCheck:
     """An advisory: judged by the release the target reports, not by sending the advisory's attack."""
     front: Front | None = None
     """The front end the check is written for (:data:`FRONTS`); ``None``: any."""
+    extension: str = ""
+    """The server extension the check is about (its PyPI name); a target without it is ``not-applicable``."""
 
 
 def reported_version(browser: Browser, target: Endpoint, api: str = "/api") -> Observation:
@@ -102,6 +104,7 @@ STATIC_CHECKS: tuple[AuditCheck, ...] = (
     AuditCheck("SU-19", "server", single_user.login_cookie_flags),
     AuditCheck("SU-20", "server", single_user.hsts, needs_token=False),
     AuditCheck("SU-21", "server", single_user.xsrf_cookie_flags, needs_token=False),
+    AuditCheck("EXT-09", "server", extensions.undecorated_icon_route, extension="jupyter-server-proxy"),
     AuditCheck("HUB-02", "hub", hub.outsider_reaches_proxy_api, needs_token=False),
     AuditCheck("HUB-11", "hub", hub.login_page_headers, needs_token=False),
     AuditCheck("HUB-28", "hub", hub.plain_http_to_tls_port, needs_token=False, front="none"),

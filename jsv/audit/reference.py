@@ -45,6 +45,8 @@ class ReferenceDeployment:
     front: str = "none"
     """What terminates TLS in front of it (``jsv audit --front``): the checks written for another front
     end are not run there, so not compared."""
+    extensions: frozenset[str] = frozenset()
+    """The server extensions it runs: a check about another extension answers not-applicable, not compared."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class AuditedDeployment:
             "weakened": sorted(d.weakened),
             "holds": sorted(d.holds),
             "front": d.front,
+            "extensions": sorted(d.extensions),
             "exit_code": self.exit_code,
             "version": self.version,
             "verdicts": dict(self.verdicts),
@@ -84,6 +87,7 @@ class AuditedDeployment:
             frozenset(data["weakened"]),
             frozenset(data["holds"]),
             data["front"],
+            frozenset(data["extensions"]),
         )
         return cls(deployment, int(data["exit_code"]), str(data["version"]), dict(data["verdicts"]))
 
@@ -198,11 +202,15 @@ def compare(
 
 
 def checks_run_on(deployment: ReferenceDeployment) -> list[str]:
-    """The audit's checks for the deployment's kind and front end (those written for another front end are
-    not run there)."""
+    """The audit's checks for the deployment's kind, front end and extensions (those written for another
+    front end, or about an extension it does not run, are not run there)."""
     from jsv.audit.checks import checks_for
 
-    return [c.claim_id for c in checks_for(deployment.kind) if c.front in (None, deployment.front)]
+    return [
+        c.claim_id
+        for c in checks_for(deployment.kind)
+        if c.front in (None, deployment.front) and c.extension in ("", *deployment.extensions)
+    ]
 
 
 @dataclass(frozen=True)
