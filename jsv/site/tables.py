@@ -52,6 +52,10 @@ class VersionMatrix(_TableDirective):
     kind = "matrix"
 
 
+class AdvisoryExposure(_TableDirective):
+    kind = "exposure"
+
+
 MATRIX_AREAS = ("SU", "HUB", "ADV")
 """The areas a distribution's packages replace (single-user server, hub, their advisories)."""
 COMPONENT_OF = {"SU": "jupyter_server", "HUB": "jupyterhub"}
@@ -196,6 +200,51 @@ def _matrix_rows(app: Sphinx, fromdoc: str) -> list[list[Any]]:
     return rows
 
 
+def load_chart_releases() -> dict[str, Any]:
+    """The releases the Zero to JupyterHub chart's images pin (read from its repository at the tag)."""
+    return json.loads(resources.files("jsv.data").joinpath("chart_releases.json").read_text())
+
+
+def _debian_exposure(record: ClaimRecord | None) -> str:
+    """Debian trixie's exposure to an advisory, as the Debian column's run of its claim found it."""
+    if record is None:
+        return "not run in the Debian column"
+    release = ", ".join(
+        f"{k} {v}" for k, v in record.versions.items() if k in ("jupyter_server", "jupyterhub")
+    )
+    found = {"failed": "exposed (the attack succeeded)", "verified": "not exposed (the attack failed)"}
+    return f"{found.get(record.status, 'not run: ' + record.negative_control_reason)} on {release or '?'}"
+
+
+def _chart_exposure(record: ClaimRecord, chart: dict[str, Any]) -> str:
+    """The chart's exposure by the advisory's affected ranges (the chart's images are not run here)."""
+    advisory = record.advisory
+    release = chart["releases"].get(advisory.package) if advisory else None
+    if advisory is None or release is None:
+        return "—"
+    affected = advisory.affects(release)
+    verdict = "in range: exposed" if affected else "outside the ranges" if affected is False else "?"
+    return f"{advisory.package} {release}: {verdict}"
+
+
+def _exposure_rows(app: Sphinx, fromdoc: str) -> list[list[Any]]:
+    columns = {(r.id, r.column): r for r in column_records(app.env)}
+    chart = load_chart_releases()
+    rows = []
+    for record in sorted((r for r in all_records(app.env) if r.area == "ADV"), key=lambda r: r.id):
+        advisory = record.advisory
+        rows.append(
+            [
+                _link(app, fromdoc, record),
+                ", ".join(advisory.ids) if advisory else "",
+                f"{advisory.package}: {advisory.affected_text}" if advisory else "",
+                _debian_exposure(columns.get((record.id, "debian-trixie"))),
+                _chart_exposure(record, chart),
+            ]
+        )
+    return rows
+
+
 def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     for node in list(doctree.findall(ledger_table)):
         if node["kind"] == "claims":
@@ -206,6 +255,18 @@ def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
                 ],
                 _claims_rows(app, docname),
                 [7, 7, 6, 9, 28, 12, 11, 6, 19, 5],
+            )
+        elif node["kind"] == "exposure":
+            table = _table(
+                [
+                    "Claim",
+                    "Advisory",
+                    "Affected",
+                    "Debian trixie (run)",
+                    load_chart_releases()["chart"] + " (ranges)",
+                ],
+                _exposure_rows(app, docname),
+                [8, 22, 26, 24, 20],
             )
         elif node["kind"] == "matrix":
             table = _table(
@@ -227,4 +288,5 @@ def setup(app: Sphinx) -> None:
     app.add_directive("jsv-claims-table", ClaimsTable)
     app.add_directive("jsv-seed-coverage", SeedCoverage)
     app.add_directive("jsv-matrix", VersionMatrix)
+    app.add_directive("jsv-advisory-exposure", AdvisoryExposure)
     app.connect("doctree-resolved", _resolve)

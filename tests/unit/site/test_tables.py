@@ -133,3 +133,32 @@ def test_directives_leave_a_placeholder_and_mark_the_page(tmp_path):
         (node,) = directive.run()
         assert node["kind"] == kind
     assert app.env.jsv_table_docs == {"ledger/claims"}
+
+
+def test_exposure_rows_give_debians_run_and_the_charts_ranges(tmp_path):
+    advisory = {
+        "ids": ["GHSA-aaaa-bbbb-cccc"],
+        "package": "jupyterhub",
+        "affected": [{"introduced": "0", "fixed": "5.4.4"}],
+    }
+    adv = make_record(id="ADV-90", area="ADV", page=f"{PAGE}.html#adv-90", advisory=advisory)
+    later = make_record(
+        id="ADV-91",
+        area="ADV",
+        page=f"{PAGE}.html#adv-91",
+        advisory={**advisory, "affected": [{"introduced": "5.0.0", "fixed": "5.5.3"}]},
+    )
+    debian = make_record(
+        id="ADV-90", area="ADV", column="debian-trixie", status="failed", versions={"jupyterhub": "5.2.1"}
+    )
+    table = resolve(fake_app(tmp_path, {PAGE: [adv, later, make_record()], "matrix": [debian]}), "exposure")
+    headers, cells = rows(table)
+    assert headers[3:] == ["Debian trixie (run)", "Zero to JupyterHub 4.4.0 (ranges)"]
+    assert [c[0] for c in cells] == ["ADV-90", "ADV-91"]  # advisories only
+    assert cells[0][1:] == [
+        "GHSA-aaaa-bbbb-cccc",
+        "jupyterhub: < 5.4.4",
+        "exposed (the attack succeeded) on jupyterhub 5.2.1",
+        "jupyterhub 5.5.0: outside the ranges",
+    ]
+    assert cells[1][3:] == ["not run in the Debian column", "jupyterhub 5.5.0: in range: exposed"]
