@@ -56,10 +56,11 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
-    """ruff check and format check; pyflakes checks on the runbooks' code cells."""
-    session.install("-c", "constraints.txt", "ruff")
+    """ruff check and format check; mypy on the package; pyflakes checks on the runbooks' code cells."""
+    install(session, "site,lint")  # mypy reads the package's dependencies' types
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+    session.run("mypy")
     # outside the tree: ruff skips .nox/ and _build/ even when they are named on the command line
     with tempfile.TemporaryDirectory(prefix="jsv-runbook-code-") as cells:
         session.run("python", "bin/runbook-code", cells)

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,7 @@ from jsv.errors import JsvError
 
 if TYPE_CHECKING:
     from jsv.exec_watch import ExecWatch
+    from jsv.execution.shard import Shard
 
 ROOT = Path(__file__).resolve().parents[1]
 STATE_DIR = ROOT / ".jsv"
@@ -202,7 +204,7 @@ def build_site(builddir: str, fresh: bool, extra: list[str], source: Path = ROOT
         last_error, crash_log = "", ""
         serial = SerialProgress(Path(source))
         try:
-            for raw in process.stdout:
+            for raw in process.stdout or ():
                 line = redact_line(raw)
                 progress = None if pre_execute else serial.translate(line)
                 if progress and not verbose:
@@ -282,9 +284,9 @@ def _pre_execute(
     config: dict[str, object],
     fresh: bool,
     run: str,
-    redact_line: object,
+    redact_line: Callable[[str], str],
     verbose: bool,
-    shard: object = None,
+    shard: Shard | None = None,
 ) -> tuple[int, list]:
     """Execute the uncached runbook pages on ``workers`` processes before Sphinx reads them.
 
@@ -302,7 +304,7 @@ def _pre_execute(
     if shard is not None:
         jobs = _share_of(jobs, shard, source)
     print(f"executing runbooks: {len(jobs)} page(s), {workers} worker(s) ({VERBOSE_ENV}=1 shows all output)")
-    timeout = int(config.get("nb_execution_timeout", 900) or 900)
+    timeout = int(str(config.get("nb_execution_timeout", 900) or 900))
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     outcomes: list = []
     try:
@@ -319,7 +321,7 @@ def _pre_execute(
     return (1 if failed else 0), outcomes
 
 
-def _share_of(jobs: list, shard: object, source: Path) -> list:
+def _share_of(jobs: list, shard: Shard, source: Path) -> list:
     """This shard's pages, balanced by the page times of a previous ledger (``JSV_SHARD_TIMES``)."""
     from jsv.execution.shard import assign, recorded_times
 
@@ -329,7 +331,7 @@ def _share_of(jobs: list, shard: object, source: Path) -> list:
     return [job for job in jobs if job.docname in mine]
 
 
-def _write_shard(source: Path, cache_path: Path, shard: object, outcomes: list, directory: Path) -> Path:
+def _write_shard(source: Path, cache_path: Path, shard: Shard, outcomes: list, directory: Path) -> Path:
     """The executed notebooks of this shard's pages (from the cache) and its partial ledger."""
     from jupyter_cache import get_cache
 
@@ -462,7 +464,7 @@ def clean(builddir: str) -> None:
     engine = client()
     images = engine.images.list(filters=project_filter())
     for image in sorted(images, key=lambda i: -len(i.tags)):
-        for tag in image.tags or [image.id]:
+        for tag in image.tags or [str(image.id)]:
             try:
                 engine.images.remove(tag, force=True)
             except Exception:  # already gone with another tag

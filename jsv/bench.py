@@ -136,7 +136,7 @@ def remove_project_images() -> None:
 
     engine = client()
     for image in engine.images.list(filters=project_filter()):
-        for tag in image.tags or [image.id]:
+        for tag in image.tags or [str(image.id)]:
             engine.images.remove(tag, force=True)
     for tag in ("jsv/base:trixie",):
         if engine.images.list(name=tag):

@@ -33,7 +33,7 @@ def labels(**extra: str) -> dict[str, str]:
     return {PROJECT_LABEL: PROJECT_VALUE, RUN_LABEL: run_id(), BUILD_LABEL: build_id(), **extra}
 
 
-def project_filter(run: str | None = None, *, build: str | None = None) -> dict[str, list[str]]:
+def project_filter(run: str | None = None, *, build: str | None = None) -> dict[str, str | list[str] | bool]:
     """A Docker API ``filters`` value matching the project's objects (of one run or build, if given)."""
     wanted = [f"{PROJECT_LABEL}={PROJECT_VALUE}"]
     if run:

@@ -29,7 +29,7 @@ CONTROL_RESULTS = {
     "passed-unexpectedly",
     "failed-for-another-reason",
 }
-REQUIRED = {
+REQUIRED: dict[str, type | tuple[type, ...]] = {
     "id": str,
     "area": str,
     "title": str,

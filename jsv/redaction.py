@@ -232,10 +232,10 @@ class RedactingStream:
 def install_output_filter() -> None:
     """Wrap ``sys.stdout`` and ``sys.stderr`` so nothing printed can carry a secret."""
     if not isinstance(sys.stdout, RedactingStream):
-        sys.stdout = RedactingStream(sys.stdout)  # type: ignore[assignment]
+        sys.stdout = RedactingStream(sys.stdout)
         atexit.register(release_output)
     if not isinstance(sys.stderr, RedactingStream):
-        sys.stderr = RedactingStream(sys.stderr)  # type: ignore[assignment]
+        sys.stderr = RedactingStream(sys.stderr)
 
 
 def release_output(*args: object) -> None:

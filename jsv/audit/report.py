@@ -273,7 +273,7 @@ def as_sarif(report: Report) -> str:
 
     t = report.target
     findings = report.ordered
-    rules = []
+    rules: list[dict[str, Any]] = []
     index: dict[str, int] = {}
     taxa = _taxa(findings)
     for f in findings:

@@ -99,11 +99,12 @@ def from_data(data: dict[str, Any]) -> Expectation:
         return all_of(**{key: from_data(part) for key, part in argument.items()})
     if name == "one_of":
         return one_of(*argument)
-    return {
+    makers: dict[str, Callable[[Any], Expectation]] = {
         "equals": equals,
         "at_least": at_least,
         "contains": contains,
         "absent": absent,
         "matches": matches,
         "mode_at_most": mode_at_most,
-    }[name](argument)
+    }
+    return makers[name](argument)

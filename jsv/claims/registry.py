@@ -99,10 +99,15 @@ def _where(path: list[Any], document: dict[str, Any]) -> str:
 def _message(error: jsonschema.ValidationError) -> str:
     if error.validator == "additionalProperties":
         return error.message.replace("Additional properties are not allowed", "unknown key")
-    if error.validator == "oneOf" and error.schema.get("oneOf") == [
-        {"required": ["weakness"]},
-        {"required": ["no_control"]},
-    ]:
+    if (
+        error.validator == "oneOf"
+        and isinstance(error.schema, dict)
+        and error.schema.get("oneOf")
+        == [
+            {"required": ["weakness"]},
+            {"required": ["no_control"]},
+        ]
+    ):
         return "give either 'weakness' (what the insecure twin must show) or 'no_control' (why none exists)"
     if error.validator == "required" and "'asvs'" in error.message:
         return (
@@ -155,8 +160,8 @@ def load_file(path: Path, shown: str | None = None) -> list[Claim]:
     validator = jsonschema.Draft202012Validator(_schema(), format_checker=jsonschema.FormatChecker())
     errors = sorted(validator.iter_errors(document), key=lambda e: (list(e.absolute_path), e.message))
     if errors:
-        error = max(errors, key=lambda e: len(e.absolute_path))  # the most specific problem
-        raise RegistryError(f"{shown}: {_where(list(error.absolute_path), document)}: {_message(error)}")
+        worst = max(errors, key=lambda e: len(e.absolute_path))  # the most specific problem
+        raise RegistryError(f"{shown}: {_where(list(worst.absolute_path), document)}: {_message(worst)}")
     claims = []
     for entry in document["claims"]:
         unknown = [s for s in entry["sources"] if s not in known_sources()]

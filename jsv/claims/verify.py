@@ -257,13 +257,13 @@ def fix_applied_to(target: Any, claim: Claim) -> bool:
     applied = getattr(target, "applied_fixes", None)
     if applied is None and hasattr(target, "machine"):
         applied = getattr(target.machine, "applied_fixes", None)
-    return bool(applied) and applied.get(claim.id) == claim.fix.code
+    return applied is not None and applied.get(claim.id) == claim.fix.code
 
 
 def config_warnings_of(target: Any) -> list[str]:
     """The configuration warnings the target's software logged (empty when it has no such log)."""
     source = target if hasattr(target, "config_warnings") else getattr(target, "machine", None)
-    return list(source.config_warnings()) if hasattr(source, "config_warnings") else []
+    return list(source.config_warnings()) if source is not None and hasattr(source, "config_warnings") else []
 
 
 def verify(

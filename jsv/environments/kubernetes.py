@@ -33,7 +33,7 @@ import yaml
 
 from jsv import settings
 from jsv.environments.config_warnings import traitlets_warnings
-from jsv.environments.machine import DEFAULT_COMMAND_TIMEOUT, CommandResult, Machine
+from jsv.environments.machine import DEFAULT_COMMAND_TIMEOUT, CommandResult, Machine, exec_outcome
 from jsv.errors import ConfigurationError, last_lines
 
 POD_SCRIPT = "/opt/jsv/kube_pod.py"
@@ -102,15 +102,7 @@ class KubeTools(Machine):
         """Run the shell text ``command`` verbatim as ``user``, with ``directory`` as working directory."""
         guarded = ["timeout", "--kill-after=5", str(timeout), "sh", "-c", command]
         result = self.get_wrapped_container().exec_run(guarded, user=user, demux=True, workdir=directory)
-        stdout, stderr = result.output
-        return CommandResult(
-            f"{self.alias}:{directory}",
-            user,
-            command,
-            result.exit_code,
-            (stdout or b"").decode(errors="replace"),
-            (stderr or b"").decode(errors="replace"),
-        )
+        return CommandResult(f"{self.alias}:{directory}", user, command, *exec_outcome(result))
 
     def checkov(self, manifest: dict[str, Any]) -> dict[str, list[str]]:
         """checkov's Kubernetes checks on ``manifest``: ids of passed and failed checks."""

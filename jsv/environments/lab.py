@@ -80,8 +80,8 @@ class Lab:
         # other pages remove their containers meanwhile: one gone between listing and inspecting is
         # not ours to report (the SDK raises NotFound for it unless told to ignore it)
         listed = engine.containers.list(all=True, filters={"name": self.name}, ignore_removed=True)
-        left = [c.name for c in listed if c.name.startswith(self.name)]
-        left += [n.name for n in engine.networks.list(names=[self.name])]
+        left = [c.name for c in listed if c.name and c.name.startswith(self.name)]
+        left += [n.name for n in engine.networks.list(names=[self.name]) if n.name]
         return left
 
     def __enter__(self) -> Self:

@@ -55,6 +55,17 @@ def image_built_with(environment: str, requirements: str) -> bool:
     )
 
 
+def exec_outcome(result: Any) -> tuple[int, str, str]:
+    """Exit code, stdout and stderr of a ``demux=True`` ``exec_run`` (the SDK gives ``None`` for a stream
+    that wrote nothing, and no exit code if the exec could not start: -1)."""
+    stdout, stderr = result.output
+
+    def text(part: object) -> str:
+        return part.decode(errors="replace") if isinstance(part, bytes) else ""
+
+    return (-1 if result.exit_code is None else int(result.exit_code)), text(stdout), text(stderr)
+
+
 @dataclass(frozen=True)
 class CommandResult:
     """One command run in a container, as a reader would have typed it."""
@@ -188,7 +199,7 @@ class Machine(DockerContainer):
         the log keeps the lines of every earlier start.
         """
         self.restarts += 1
-        self._container.restart(timeout=10)
+        self.get_wrapped_container().restart(timeout=10)
         self.wait_until_ready()
         return self
 
@@ -216,8 +227,9 @@ class Machine(DockerContainer):
     def _ready_unless_exited(self) -> bool:
         if self.is_ready():
             return True
-        self._container.reload()
-        if self._container.status not in {"created", "running"}:
+        container = self.get_wrapped_container()
+        container.reload()
+        if container.status not in {"created", "running"}:
             raise EnvironmentTimeout(
                 f"container {self.name} ({self.image}, {self.variant}) exited "
                 f"before it was ready; last log lines: {self.log_tail()}"
@@ -230,7 +242,7 @@ class Machine(DockerContainer):
     # -- accessors -----------------------------------------------------------------------
     @property
     def name(self) -> str:
-        return self._container.name if self._container is not None else f"<{self.alias}>"
+        return (self._container.name if self._container is not None else None) or f"<{self.alias}>"
 
     def log_tail(self, count: int = 5) -> str:
         if self._container is None:
@@ -260,15 +272,7 @@ class Machine(DockerContainer):
         result = self.get_wrapped_container().exec_run(
             guarded, user=user, demux=True, environment=environment or {}
         )
-        stdout, stderr = result.output
-        return CommandResult(
-            self.alias,
-            user,
-            shown,
-            result.exit_code,
-            (stdout or b"").decode(errors="replace"),
-            (stderr or b"").decode(errors="replace"),
-        )
+        return CommandResult(self.alias, user, shown, *exec_outcome(result))
 
     def run_when(
         self, condition: str, command: str, *, wait: float, interval: float = 0.5, user: str = "root"
@@ -347,6 +351,10 @@ class Situation:
         self.description = description
         for key, value in params.items():
             setattr(self, key, value)
+
+    def __getattr__(self, name: str) -> Any:
+        """A parameter given at construction (``token=...``): there is no other attribute to find."""
+        raise AttributeError(f"{type(self).__name__} {self.__dict__.get('variant')!r} has no {name!r}")
 
     def describe(self) -> str:
         return self.description

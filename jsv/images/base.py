@@ -64,7 +64,7 @@ def ensure_base_image(report: Callable[[str], None] = _quiet) -> str:
         present = None
     if present is not None:
         if not _stale_bootstrap(present.labels or {}):
-            return present.id
+            return str(present.id)
         report(f"base {BASE_IMAGE}: bootstrapped with other container settings than now; obtaining it again")
     source = base_source()
     pull_error = ""
@@ -74,7 +74,7 @@ def ensure_base_image(report: Callable[[str], None] = _quiet) -> str:
             image = engine.images.pull(*UPSTREAM_IMAGE)
             image.tag(BASE_IMAGE)
             report(f"base {BASE_IMAGE}: pulled in {time.monotonic() - started:.0f} s")
-            return image.id
+            return str(image.id)
         except docker.errors.APIError as exc:
             pull_error = str(exc).splitlines()[0][:160]
             if source == "pull":
@@ -141,4 +141,4 @@ def _bootstrap(pull_error: str) -> str:
             raise BaseImageUnavailable(
                 f"`docker import` of the bootstrapped rootfs failed: {last_lines(imported.stderr, 3)}"
             )
-    return client().images.get(BASE_IMAGE).id
+    return str(client().images.get(BASE_IMAGE).id)

@@ -93,7 +93,7 @@ def proxy_setup() -> list[str]:
 
 def notebook(*sources: str) -> str:
     """A notebook of code cells, unexecuted."""
-    empty = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": []}
+    empty: dict[str, object] = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": []}
     cells = [{**empty, "id": f"c{i}", "source": text} for i, text in enumerate(sources)]
     metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
     return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": metadata, "cells": cells})

@@ -13,6 +13,7 @@ home before her server starts.  The checks ``jsv audit`` also runs (HUB-02, 11, 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from jsv.claims import Observation
 from jsv.environments import JupyterHub, Lab, NetClient, Situation
@@ -128,7 +129,7 @@ def visitors_on_alices_server(client: NetClient, target: JupyterHub) -> Observat
 
 def token_powers(client: NetClient, situation: Situation) -> Observation:
     """HUB-07: what alice's token (``situation.token``) can do from another machine."""
-    hub, auth = situation.machine, ("-H", f"Authorization: token {situation.token}")
+    hub, auth = cast(JupyterHub, situation.machine), ("-H", f"Authorization: token {situation.token}")
     profile = client.http(hub.url("/hub/api/users/alice"), *auth)
     contents = client.http(hub.url("/user/alice/api/contents"), *auth)
     stop = client.http(hub.url("/hub/api/users/alice/server"), "-X", "DELETE", *auth)
@@ -202,7 +203,7 @@ def as_token_holder(
     under ``jsv audit`` with the reader's token.
     """
     return lambda situation: observation(
-        client, Endpoint(situation.machine.url("").rstrip("/"), situation.token)
+        client, Endpoint(cast(JupyterHub, situation.machine).url("").rstrip("/"), situation.token)
     )
 
 

@@ -9,6 +9,8 @@ observed values and withholds the transcripts.
 
 from __future__ import annotations
 
+from typing import cast
+
 from jsv.claims import Observation
 from jsv.environments import JupyterHub, Situation
 from jsv.errors import EnvironmentTimeout
@@ -27,7 +29,7 @@ def _stop_alice(hub: JupyterHub) -> None:
 
 def planted_link_on_spawn(target: JupyterHub | Situation) -> Observation:
     """alice links ~/.jupyterhub to a root-owned directory, her server starts; who owns it then."""
-    hub: JupyterHub = getattr(target, "machine", target)
+    hub = cast(JupyterHub, target.machine) if isinstance(target, Situation) else target
     _stop_alice(hub)
     plant = hub.run(f"rm -rf /home/alice/.jupyterhub && ln -s {TARGET} /home/alice/.jupyterhub", user="alice")
     try:

@@ -102,7 +102,8 @@ class Endpoint:
 class Target(Protocol):
     """A server or hub as the observations address it (an environment, or an :class:`Endpoint`)."""
 
-    token: str
+    @property
+    def token(self) -> str: ...
 
     def url(self, path: str = "/") -> str: ...
 

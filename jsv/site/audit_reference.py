@@ -29,6 +29,7 @@ from jsv.audit.reference import (
     compare,
 )
 from jsv.site.collect import all_records, column_records
+from jsv.site.kept import kept
 from jsv.site.ledger_docs import mark_ledger_fed
 
 REFERENCE_FILE = "audit-reference.json"
@@ -60,9 +61,7 @@ class AuditReferencePlugin:
 
 
 def _audits(env: BuildEnvironment) -> dict[str, list[AuditedDeployment]]:
-    if not hasattr(env, "jsv_audit_reference"):
-        env.jsv_audit_reference = {}
-    return env.jsv_audit_reference
+    return kept(env, "jsv_audit_reference", dict[str, list[AuditedDeployment]])
 
 
 def audited_deployments(env: BuildEnvironment) -> list[AuditedDeployment]:

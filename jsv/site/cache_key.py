@@ -27,6 +27,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from jsv import settings
+from jsv.site.kept import kept
 
 RUNBOOK_PREFIX = "runbooks/"
 KEYS_FILE_ENV = settings.RUNBOOK_KEYS.name
@@ -151,9 +152,7 @@ def _source_read(app: Sphinx, docname: str, source: list[str]) -> None:
 
 
 def keys(env: BuildEnvironment) -> dict[str, dict[str, object]]:
-    if not hasattr(env, "jsv_runbook_keys"):
-        env.jsv_runbook_keys = {}
-    return env.jsv_runbook_keys
+    return kept(env, "jsv_runbook_keys", dict)
 
 
 def _outdated(

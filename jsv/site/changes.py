@@ -34,6 +34,7 @@ from jsv import settings
 from jsv.claims.record import ClaimRecord
 from jsv.drift import Change, compare
 from jsv.site.collect import LEDGER_FILE, all_records
+from jsv.site.kept import keep, kept
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_FILE = "changes.atom"
@@ -176,16 +177,14 @@ class changes_list(nodes.General, nodes.Element):
 
 class ChangesDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
-        if not hasattr(self.env, "jsv_changes_docs"):
-            self.env.jsv_changes_docs = set()
-        self.env.jsv_changes_docs.add(self.env.docname)
+        kept(self.env, "jsv_changes_docs", set[str]).add(self.env.docname)
         return [changes_list()]
 
 
 def _build_started(app: Sphinx) -> None:
-    app.jsv_build_time = datetime.now(UTC).isoformat(timespec="seconds")
+    keep(app, "jsv_build_time", datetime.now(UTC).isoformat(timespec="seconds"))
     path = previous_ledger_path(app.config.jsv_previous_ledger, Path(app.outdir))
-    app.jsv_previous = load_previous(path)
+    keep(app, "jsv_previous", load_previous(path))
 
 
 def _current(app: Sphinx) -> dict[str, ClaimRecord]:
@@ -208,9 +207,7 @@ def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
 
 
 def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-    if not hasattr(env, "jsv_changes_docs"):
-        env.jsv_changes_docs = set()
-    env.jsv_changes_docs |= set(getattr(other, "jsv_changes_docs", set())) & docnames
+    kept(env, "jsv_changes_docs", set[str]).update(set(getattr(other, "jsv_changes_docs", set())) & docnames)
 
 
 def _claim_cell(app: Sphinx, fromdoc: str, claim_id: str, current: dict[str, ClaimRecord]) -> nodes.Node:
@@ -234,7 +231,7 @@ def _content(app: Sphinx, fromdoc: str) -> list[nodes.Node]:
     changes = compare(previous.records, _current(app))
     since = previous.generated or "at an unknown time"
     intro = nodes.paragraph(
-        text=f"This build ({app.jsv_build_time}) compared with the previous published ledger, "
+        text=f"This build ({kept(app, 'jsv_build_time', str)}) compared with the previous published ledger, "
         f"generated {since}: {summary(changes)}."
     )
     if not changes:

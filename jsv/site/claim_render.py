@@ -120,7 +120,7 @@ def advisory_paragraph(advisory: Advisory) -> nodes.paragraph:
     return para
 
 
-def _evidence(record: ClaimRecord) -> nodes.container:
+def _evidence(record: ClaimRecord) -> nodes.Element:
     """The observations, in a ``<details>`` element (see ``jsv.css``/``details_visit``)."""
     details = evidence_details(classes=["jsv-evidence"])
     details += nodes.paragraph(text="Evidence: what the run observed")

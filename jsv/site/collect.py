@@ -23,24 +23,25 @@ from jsv.claims.verify import failures_recorded
 from jsv.columns import PINNED
 from jsv.ledger import build_ledger, validate_record
 from jsv.site.claim_render import claim_record
+from jsv.site.kept import kept
 
 LEDGER_FILE = "claims.json"
 
 
 def registry(app: Sphinx) -> Registry:
     """The registry of the site's source tree, loaded once per build."""
-    if not hasattr(app, "jsv_registry"):
+
+    def load() -> Registry:
         try:
-            app.jsv_registry = load_registry(Path(app.srcdir))
+            return load_registry(Path(app.srcdir))
         except RegistryError as error:
             raise ExtensionError(str(error)) from None
-    return app.jsv_registry
+
+    return kept(app, "jsv_registry", load)
 
 
 def records_by_doc(env: BuildEnvironment) -> dict[str, list[ClaimRecord]]:
-    if not hasattr(env, "jsv_claims"):
-        env.jsv_claims = {}
-    return env.jsv_claims
+    return kept(env, "jsv_claims", dict[str, list[ClaimRecord]])
 
 
 def _every_record(env: BuildEnvironment) -> list[ClaimRecord]:

@@ -16,13 +16,12 @@ from sphinx.environment import BuildEnvironment
 
 from jsv.site import imports
 from jsv.site.cache_key import RUNBOOK_PREFIX
+from jsv.site.kept import keep, kept
 
 
 def mark_ledger_fed(env: BuildEnvironment) -> None:
     """Record that the page being read shows something taken from the claim records."""
-    if not hasattr(env, "jsv_table_docs"):
-        env.jsv_table_docs = set()
-    env.jsv_table_docs.add(env.docname)
+    kept(env, "jsv_table_docs", set[str]).add(env.docname)
 
 
 def _ledger_fed(env: BuildEnvironment) -> set[str]:
@@ -42,7 +41,7 @@ def _outdated(
     runbook_removed = any(name.startswith(RUNBOOK_PREFIX) for name in removed)
     if package == getattr(env, "jsv_package_digest", None) and not runbook_removed:
         return []
-    env.jsv_package_digest = package
+    keep(env, "jsv_package_digest", package)
     return sorted(_ledger_fed(env) - removed)
 
 

@@ -20,6 +20,7 @@ from sphinx.errors import ExtensionError
 from sphinx.util.docutils import SphinxDirective
 
 from jsv.site.collect import registry
+from jsv.site.kept import keep, kept
 from jsv.site.ledger_docs import mark_ledger_fed
 from jsv.site.roles import claim_ref
 from jsv.surface.enumerate import enumerate_all
@@ -35,7 +36,7 @@ def surface(app: Sphinx) -> dict[str, list[ReviewedItem]]:
     if not hasattr(app, "jsv_surface"):
         known = set(registry(app).claims)
         found: dict[str, list[ReviewedItem]] = {}
-        app.jsv_surface_versions = {}
+        versions = keep(app, "jsv_surface_versions", dict[str, dict[str, str]]())
         problems: list[str] = []
         try:
             cache = Path(app.outdir).parent / ".jsv-surface"
@@ -44,7 +45,7 @@ def surface(app: Sphinx) -> dict[str, list[ReviewedItem]]:
                 items, issues = review(inventory, reviews, known)
                 issues += check_quotes(inventory.component, reviews, cache)
                 found[inventory.component] = items
-                app.jsv_surface_versions[inventory.component] = {
+                versions[inventory.component] = {
                     **inventory.versions,
                     "image": inventory.environment,
                 }
@@ -53,8 +54,8 @@ def surface(app: Sphinx) -> dict[str, list[ReviewedItem]]:
             raise ExtensionError(str(error)) from None
         if problems:
             raise ExtensionError("attack surface:\n" + "\n".join(problems))
-        app.jsv_surface = found
-    return app.jsv_surface
+        keep(app, "jsv_surface", found)
+    return kept(app, "jsv_surface", dict[str, list[ReviewedItem]])
 
 
 def _cell(content: nodes.Node | str) -> nodes.entry:
@@ -127,7 +128,10 @@ def _write_json(app: Sphinx, exception: Exception | None) -> None:
     found = surface(app)
     payload: dict[str, Any] = {
         "components": {
-            name: {"versions": app.jsv_surface_versions[name], "items": len(items)}
+            name: {
+                "versions": kept(app, "jsv_surface_versions", dict[str, dict[str, str]])[name],
+                "items": len(items),
+            }
             for name, items in found.items()
         },
         "items": [item.to_json() for items in found.values() for item in items],

@@ -38,7 +38,7 @@ def main() -> int:
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    report = {"pages": {}, "search": {}}
+    report: dict[str, dict[str, object]] = {"pages": {}, "search": {}}
     try:
         for page in pages:
             driver.get(f"{base}/{page}")
