@@ -233,3 +233,16 @@ class VulnerableJupyterHub(JupyterHub):
     """
 
     environment = "hub-adv"
+
+
+class JupyterHub543(JupyterHub):
+    """The hub with jupyterhub 5.4.3 (``containers/hub-adv-5.4/``): the control of JupyterHub's 2026
+    advisories (ADV-20..26), the last release before the first of their fixes."""
+
+    environment = "hub-adv-5.4"
+
+
+class JupyterHubOauth173(JupyterHub):
+    """The hub with oauthenticator 17.3.0 (``containers/hub-adv-oauth-17.3/``): ADV-27's control."""
+
+    environment = "hub-adv-oauth-17.3"

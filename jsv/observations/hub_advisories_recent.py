@@ -27,13 +27,6 @@ from jsv.environments.hub import READY_MARKER
 from jsv.probes.login import form_login, register_jar
 from jsv.redaction import new_token, register
 
-
-class JupyterHub543(JupyterHub):
-    """The hub image with jupyterhub 5.4.3 (``containers/hub-adv-5.4/``): the negative control."""
-
-    environment = "hub-adv-5.4"
-
-
 GROUP = "students"
 GROUP_ADMIN_SCOPES = [f"admin:users!group={GROUP}", f"admin:groups!group={GROUP}"]
 """ADV-25: ``groupadmin`` administers the users and the group ``students``, nothing else."""
@@ -281,12 +274,6 @@ def _ready_again(target: JupyterHub, markers: int, timeout: float = 90) -> bool:
 
 
 # -- ADV-27, HUB-49: oauthenticator's Auth0OAuthenticator and an unverified e-mail address ------------------
-class JupyterHubOauth173(JupyterHub):
-    """The hub image with oauthenticator 17.3.0 (``containers/hub-adv-oauth-17.3/``): ADV-27's control."""
-
-    environment = "hub-adv-oauth-17.3"
-
-
 VICTIM_EMAIL = "alice@uni.test"
 INTRUDER = "mallory"
 INTRUDER_CLAIMS = {"email": VICTIM_EMAIL, "email_verified": False}

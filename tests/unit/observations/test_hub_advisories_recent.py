@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from jsv.claims.registry import load_registry
+from jsv.environments.hub import JupyterHub543
 from jsv.environments.machine import image_built_with
 from jsv.images.build import requirements_of
-from jsv.observations.hub_advisories_recent import JupyterHub543, browser_destination
+from jsv.observations.hub_advisories_recent import browser_destination
 
 ROOT = Path(__file__).resolve().parents[3]
 HUB = "old:8000"
