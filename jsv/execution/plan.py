@@ -9,7 +9,7 @@ import nbformat
 
 from jsv import settings
 from jsv.claims.registry import Registry, load_registry
-from jsv.site.cache_key import RUNBOOK_PREFIX, depends_files, inject_key, is_runbook, runbook_key
+from jsv.pages import RUNBOOK_PREFIX, depends_files, inject_key, is_runbook, runbook_key
 
 JOBS_ENV = settings.JOBS.name
 DEFAULT_JOBS = 4
@@ -65,7 +65,7 @@ def expected_records(registry: Registry, path: Path, text: str) -> int:
 
 
 def runbook_jobs(source: Path) -> list[PageJob]:
-    """Every runbook page under ``source/runbooks`` with the key cell :mod:`jsv.site.cache_key` injects."""
+    """Every runbook page under ``source/runbooks`` with its key cell (:func:`jsv.pages.inject_key`)."""
     found = []
     registry = load_registry(source)
     for path in sorted((source / RUNBOOK_PREFIX).rglob("*.md")):

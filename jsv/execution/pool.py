@@ -4,7 +4,7 @@ Each page runs in its own process (:mod:`jsv.execution.worker`) with its own ker
 temporary directory and ``Lab`` network.  Only this process writes the jupyter-cache
 database, one page at a time as the pages finish, so no entry is half written and no
 two writers meet; a page that failed is not stored (Sphinx then reports it).  Images
-are built before any page starts (:func:`jsv.__main__.build_images`).
+are built before any page starts (:func:`jsv.build.images.build_images`).
 """
 
 from __future__ import annotations

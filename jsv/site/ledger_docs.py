@@ -14,8 +14,8 @@ from __future__ import annotations
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
+from jsv.pages import RUNBOOK_PREFIX
 from jsv.site import imports
-from jsv.site.cache_key import RUNBOOK_PREFIX
 from jsv.site.kept import keep, kept
 
 

@@ -11,7 +11,7 @@ import time
 import docker
 import pytest
 
-from jsv.__main__ import SECRETS_FILE
+from jsv.build.paths import SECRETS_FILE
 from jsv.environments.resources import leftovers
 from jsv.errors import ImageBuildFailed
 from jsv.images import build

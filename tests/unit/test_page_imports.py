@@ -10,7 +10,7 @@ def _relative(files):
 def test_closure_follows_imports_and_skips_the_build_machinery():
     files = _relative(closure(cell_imports(["from jsv.runbook import setup_runbook\n%matplotlib inline"])))
     assert {"__init__.py", "runbook.py", "environments/__init__.py", "environments/resources.py"} <= files
-    assert not any(f.startswith(("site/", "execution/")) for f in files)
+    assert not any(f.startswith(("site/", "execution/", "build/")) for f in files)
     assert "__main__.py" not in files and "page_runner.py" not in files
 
 
@@ -29,7 +29,7 @@ def test_a_cell_that_does_not_parse_depends_on_everything():
 
 
 def test_a_page_depends_on_what_the_pages_it_runs_import(tmp_path):
-    from jsv.site.cache_key import package_digest
+    from jsv.pages import package_digest
 
     cell = "---\nfile_format: mystnb\n{meta}---\n\n```{{code-cell}} ipython3\n{code}\n```\n"
     (tmp_path / "ran").mkdir()

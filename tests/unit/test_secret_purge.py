@@ -11,7 +11,7 @@ import pytest
 from jupyter_cache import get_cache
 from jupyter_cache.base import CacheBundleIn
 
-from jsv.__main__ import _ONE_LINE
+from jsv.build.site import _ONE_LINE
 from jsv.execution.plan import read_notebook
 from jsv.redaction import SECRETS_FILE_ENV, RecordedSecret
 from jsv.secret_purge import purge_build
