@@ -137,13 +137,21 @@ class SlurmCluster:
         self._configure(login)
         ctl = self._configure(SlurmNode("ctl", "ctl", self.munge_key).with_fix(*slurm_fixes))
         if self.options.shared_home:  # the image's /home is copied into the new volume
-            ctl.with_kwargs(**ctl._kwargs, mounts=[Mount(target="/home", source=None, type="volume")])
+            ctl.with_kwargs(**{**ctl._kwargs, "mounts": [Mount(target="/home", source=None, type="volume")]})
         self.ctl = lab.start(ctl)
         self.node1 = lab.start(self._compute("node1", slurm_fixes))
         self.node2 = lab.start(self._compute("node2", slurm_fixes))
         self.submit = lab.start(self._shared(login))
         self.login = self.submit
+        self._apply_compute_fixes()
         self.wait_for_nodes(2)
+
+    def _apply_compute_fixes(self) -> None:
+        """The compute nodes' own fixes, once every node runs (a rule may name the login node)."""
+        for node in (self.node1, self.node2):
+            node._shell_fixes.clear()  # the cluster-wide ones ran when the node started
+            node.with_fix(*self.options.compute_fixes)
+            node.run_shell_fixes()
 
     def _configure(self, node: Machine) -> Machine:
         options = self.options
@@ -159,14 +167,13 @@ class SlurmCluster:
     def _shared(self, node: Machine) -> Machine:
         """``node`` with ctl's ``/home`` when the cluster has a shared home."""
         if self.options.shared_home:
-            node.with_kwargs(**node._kwargs, volumes_from=[self.ctl.get_wrapped_container().id])
+            node.with_kwargs(**{**node._kwargs, "volumes_from": [self.ctl.get_wrapped_container().id]})
         return node
 
     def _compute(self, alias: str, slurm_fixes: tuple[str, ...]) -> SlurmNode:
         node = SlurmNode("compute", alias, self.munge_key).with_fix(*slurm_fixes)
         if self.options.compute_fixes:
-            node.with_kwargs(**node._kwargs, cap_add=["SYS_ADMIN", "NET_ADMIN"])
-            node.with_fix(*self.options.compute_fixes)
+            node.with_kwargs(**{**node._kwargs, "cap_add": ["SYS_ADMIN", "NET_ADMIN"]})
         self._configure(node)
         return self._shared(node)  # type: ignore[return-value]
 

@@ -132,11 +132,11 @@ def token_in_state_files(target: Any) -> Observation:
 
 KEY = "/etc/munge/munge.key"
 MUNGED_CHECK = (
-    'd=$(mktemp -d) && chown munge:munge "$d" && install -o munge -g munge -m 0644 '
-    f'{KEY} "$d/key" && '
+    'd=$(mktemp -d) && chown munge:munge "$d" && chmod 0755 "$d" && '
+    f'install -o munge -g munge -m 0644 {KEY} "$d/key" && '
     'runuser -u munge -- timeout 5 /usr/sbin/munged --foreground --key-file="$d/key" '
-    '--socket="$d/sock" --pid-file="$d/pid" --seed-file="$d/seed" --log-file="$d/log" 2>&1; '
-    'echo "munged exit=$?"; rm -rf "$d"'
+    '--socket="$d/sock" --pid-file="$d/pid" --seed-file="$d/seed" > "$d/out" 2>&1; '
+    'echo "munged exit=$?"; grep -v Info: "$d/out"; rm -rf "$d"'
 )
 """Shell as root: a second munged, started on a copy of the node's key made readable by everyone."""
 
@@ -182,7 +182,7 @@ def munge_key_access(target: Any) -> Observation:
             lines.append(f"# {node.alias}\n{out.transcript}")
             forged = out.stdout.strip() or None
     cluster.submit.run("rm -f /tmp/mallory-key")
-    refused = "Keyfile is insecure" in check.stdout and "exit=0" not in check.stdout
+    refused = "Keyfile is insecure" in check.stdout and "munged exit=1" in check.stdout
     return Observation(
         {
             "key file (mode owner:group)": sorted(set(modes.values())),
