@@ -105,15 +105,17 @@ class ClusterOptions:
     ``accounting``: slurmdbd with MariaDB on ctl (``containers/slurm/etc/slurm/jsv/``);
     ``slurm_conf``: more ``/etc/slurm/slurm.conf.d/`` files on every node (name: text), for a
     control's settings that are no claim's fix; ``shared_home``: one ``/home`` on ctl, the compute
-    nodes and login (a volume of ctl's, as a site's shared file system); ``munge_key_mode`` and
-    ``munged_options`` on every node; ``compute_fixes``: claims whose fix goes to the compute nodes
-    only (a shell fix there runs as root, with ``NET_ADMIN``).
+    nodes and login (a volume of ctl's, as a site's shared file system); ``munge_key_mode``,
+    ``munge_dir_mode`` (``/etc/munge``; empty: Debian's) and ``munged_options`` on every node;
+    ``compute_fixes``: claims whose fix goes to the compute nodes only (a shell fix there runs as
+    root, with ``NET_ADMIN``, once the login node runs).
     """
 
     accounting: bool = False
     slurm_conf: dict[str, str] = field(default_factory=dict)
     shared_home: bool = False
     munge_key_mode: str = "0400"
+    munge_dir_mode: str = ""
     munged_options: str = ""
     compute_fixes: tuple[str, ...] = ()
 
@@ -158,6 +160,8 @@ class SlurmCluster:
         if options.accounting:
             node.with_env("JSV_SLURM_ACCOUNTING", "1")
         node.with_env("JSV_MUNGE_KEY_MODE", options.munge_key_mode)
+        if options.munge_dir_mode:
+            node.with_env("JSV_MUNGE_DIR_MODE", options.munge_dir_mode)
         if options.munged_options:
             node.with_env("JSV_MUNGED_OPTS", options.munged_options)
         for name, text in options.slurm_conf.items():

