@@ -154,6 +154,10 @@ class SlurmCluster:
             node._shell_fixes.clear()  # the cluster-wide ones ran when the node started
             node.with_fix(*self.options.compute_fixes)
             node.run_shell_fixes()
+        # the claims are checked through the login node (a Situation on it): it records the cluster's fixes
+        self.submit.applied_fixes.update(
+            {claim: self.node1.applied_fixes[claim] for claim in self.options.compute_fixes}
+        )
 
     def _configure(self, node: Machine) -> Machine:
         options = self.options

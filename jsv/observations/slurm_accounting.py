@@ -11,6 +11,7 @@ prints only whether it matched.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -198,15 +199,17 @@ def munge_key_access(target: Any) -> Observation:
     )
 
 
-def _listener(node: Machine) -> tuple[str, str]:
-    """(address, port) alice's notebook listens on, read as root on ``node``."""
-    ran = node.run(
-        "pid=$(pgrep -u alice -n -f jupyterhub-singleuser) && "
-        "ss -Hltnp | grep \"pid=$pid,\" | awk '{print $4}'"
-    )
-    address, _, port = (
-        ran.stdout.strip().splitlines()[0].rpartition(":") if ran.stdout.strip() else ("", "", "")
-    )
+STARTED = re.compile(r"Notebook server job (\d+) started at (\S+):(\d+)")
+"""batchspawner's log line when a job's notebook has reported its port (batchspawner.py:454-458)."""
+
+
+def _listener(cluster: Any, node: Machine) -> tuple[str, str]:
+    """(address, port) alice's notebook listens on: the port from the hub's log, the address from ``ss``."""
+    started = STARTED.findall(cluster.submit.logs_text())
+    port = started[-1][2] if started else ""
+    ran = node.run(f"ss -Hltn 'sport = :{port}'") if port else None
+    fields = ran.stdout.split() if ran else []
+    address = fields[3].rpartition(":")[0] if len(fields) > 3 else ""
     return address, port
 
 
@@ -249,7 +252,7 @@ def other_node_reaches_notebook(target: Any) -> Observation:
     cluster = target.pool
     node = cluster.alices_node()
     other = cluster.node2 if node is cluster.node1 else cluster.node1
-    address, port = _listener(node)
+    address, port = _listener(cluster, node)
     answers, shown = anonymous_requests(other, node.alias, port)
     value: dict[str, Any] = {"alice's notebook listens on": f"{address} (port {'random' if port else '?'})"}
     value.update({f"{key} from mallory on the other node": answer for key, answer in answers.items()})
@@ -276,7 +279,7 @@ def mallory_beside_alice(target: Any, wait: float = 30) -> Observation:
     lines = [submitted.transcript, cluster.squeue("-j", job, "-o", "%i %u %T %r %N").transcript]
     answer = None
     if state.startswith("RUNNING"):
-        _, port = _listener(node)
+        _, port = _listener(cluster, node)
         answers, shown = anonymous_requests(node, node.alias, port)
         answer = answers.get("GET /user/alice/api/status")
         lines.append(f"# on {node.alias}, as mallory (her job runs here)\n{shown}")
