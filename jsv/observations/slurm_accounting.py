@@ -215,7 +215,7 @@ def _listener(cluster: Any, node: Machine) -> tuple[str, str]:
 
 def anonymous_requests(node: Machine, host: str, port: str) -> tuple[dict[str, Any], str]:
     """mallory, on ``node``, asks alice's notebook at ``host:port`` without any token."""
-    paths = ["/user/alice/api/status", "/user/alice/api/contents", "/user/alice/lab"]
+    paths = ["/user/alice/api/status", "/user/alice/api/contents", "/user/alice/api/kernels"]
     ran = node.run(
         "; ".join(
             f"curl -s -o /dev/null -m 8 -w '{path} -> %{{http_code}} %{{redirect_url}}\\n' "
