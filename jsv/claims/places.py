@@ -47,7 +47,10 @@ PLACES: dict[str, Place] = {
     "pip": Place("pip requirements", re.compile(r"^requirements\.txt$")),
     "shell": Place(
         "shell step",
-        re.compile(r"^a shell on (the server|the hub host|the submit node|the user's laptop|the CI runner)$"),
+        re.compile(
+            r"^a shell on (the server|the hub host|the submit node|every node|every compute node|"
+            r"the user's laptop|the CI runner)$"
+        ),
         None,
         True,
     ),

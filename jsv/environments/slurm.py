@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import base64
 import os
+from dataclasses import dataclass, field
 from typing import Any
+
+from docker.types import Mount
 
 from jsv.environments.condor import batch_hub_versions
 from jsv.environments.hub import JupyterHub
@@ -95,6 +98,28 @@ class SlurmLoginHub(JupyterHub):
         return {**found, **_slurm_versions(dpkg)}
 
 
+@dataclass(frozen=True)
+class ClusterOptions:
+    """How a :class:`SlurmCluster` is set up beyond its published fixes.
+
+    ``accounting``: slurmdbd with MariaDB on ctl (``containers/slurm/etc/slurm/jsv/``);
+    ``slurm_conf``: more ``/etc/slurm/slurm.conf.d/`` files on every node (name: text), for a
+    control's settings that are no claim's fix; ``shared_home``: one ``/home`` on ctl, the compute
+    nodes and login (a volume of ctl's, as a site's shared file system); ``munge_key_mode``,
+    ``munge_dir_mode`` (``/etc/munge``; empty: Debian's) and ``munged_options`` on every node;
+    ``compute_fixes``: claims whose fix goes to the compute nodes only (a shell fix there runs as
+    root, with ``NET_ADMIN``, once the login node runs).
+    """
+
+    accounting: bool = False
+    slurm_conf: dict[str, str] = field(default_factory=dict)
+    shared_home: bool = False
+    munge_key_mode: str = "0400"
+    munge_dir_mode: str = ""
+    munged_options: str = ""
+    compute_fixes: tuple[str, ...] = ()
+
+
 class SlurmCluster:
     """ctl, node1, node2 and login (with the hub), started on ``lab`` with one munge key.
 
@@ -104,16 +129,61 @@ class SlurmCluster:
 
     stock_query_cmd = SLURM_QUERY
 
-    def __init__(self, lab: Lab, login: SlurmLoginHub, *slurm_fixes: str) -> None:
+    def __init__(
+        self, lab: Lab, login: SlurmLoginHub, *slurm_fixes: str, options: ClusterOptions | None = None
+    ) -> None:
         self.lab = lab
+        self.options = options or ClusterOptions()
         self.munge_key = new_munge_key(f"munge-key-{lab.name}")
         login.with_env("JSV_MUNGE_KEY", self.munge_key).with_fix(*slurm_fixes)
-        self.ctl = lab.start(SlurmNode("ctl", "ctl", self.munge_key).with_fix(*slurm_fixes))
-        self.node1 = lab.start(SlurmNode("compute", "node1", self.munge_key).with_fix(*slurm_fixes))
-        self.node2 = lab.start(SlurmNode("compute", "node2", self.munge_key).with_fix(*slurm_fixes))
-        self.submit = lab.start(login)
+        self._configure(login)
+        ctl = self._configure(SlurmNode("ctl", "ctl", self.munge_key).with_fix(*slurm_fixes))
+        if self.options.shared_home:  # the image's /home is copied into the new volume
+            ctl.with_kwargs(**{**ctl._kwargs, "mounts": [Mount(target="/home", source=None, type="volume")]})
+        self.ctl = lab.start(ctl)
+        self.node1 = lab.start(self._compute("node1", slurm_fixes))
+        self.node2 = lab.start(self._compute("node2", slurm_fixes))
+        self.submit = lab.start(self._shared(login))
         self.login = self.submit
+        self._apply_compute_fixes()
         self.wait_for_nodes(2)
+
+    def _apply_compute_fixes(self) -> None:
+        """The compute nodes' own fixes, once every node runs (a rule may name the login node)."""
+        for node in (self.node1, self.node2):
+            node._shell_fixes.clear()  # the cluster-wide ones ran when the node started
+            node.with_fix(*self.options.compute_fixes)
+            node.run_shell_fixes()
+        # the claims are checked through the login node (a Situation on it): it records the cluster's fixes
+        self.submit.applied_fixes.update(
+            {claim: self.node1.applied_fixes[claim] for claim in self.options.compute_fixes}
+        )
+
+    def _configure(self, node: Machine) -> Machine:
+        options = self.options
+        if options.accounting:
+            node.with_env("JSV_SLURM_ACCOUNTING", "1")
+        node.with_env("JSV_MUNGE_KEY_MODE", options.munge_key_mode)
+        if options.munge_dir_mode:
+            node.with_env("JSV_MUNGE_DIR_MODE", options.munge_dir_mode)
+        if options.munged_options:
+            node.with_env("JSV_MUNGED_OPTS", options.munged_options)
+        for name, text in options.slurm_conf.items():
+            node.with_file(f"/etc/slurm/slurm.conf.d/{name}", text, 0o644)
+        return node
+
+    def _shared(self, node: Machine) -> Machine:
+        """``node`` with ctl's ``/home`` when the cluster has a shared home."""
+        if self.options.shared_home:
+            node.with_kwargs(**{**node._kwargs, "volumes_from": [self.ctl.get_wrapped_container().id]})
+        return node
+
+    def _compute(self, alias: str, slurm_fixes: tuple[str, ...]) -> SlurmNode:
+        node = SlurmNode("compute", alias, self.munge_key).with_fix(*slurm_fixes)
+        if self.options.compute_fixes:
+            node.with_kwargs(**{**node._kwargs, "cap_add": ["SYS_ADMIN", "NET_ADMIN"]})
+        self._configure(node)
+        return self._shared(node)  # type: ignore[return-value]
 
     def wait_for_nodes(self, count: int, timeout: float = 120) -> None:
         """Until ``count`` compute nodes are idle (registered with slurmctld)."""
