@@ -13,7 +13,6 @@ release as in the pinned one.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,13 +50,6 @@ def environment_in_column(environment: str, column: str | None = None) -> str:
 @contextmanager
 def in_column(column: str) -> Iterator[None]:
     """Inside the block, environments start ``column``'s images (``JSV_COLUMN`` set, then restored)."""
-    saved = settings.COLUMN.raw() if settings.COLUMN.is_set() else None
-    os.environ[COLUMN_ENV] = column
-    try:
+    with settings.COLUMN.set_to(column):
         current_column()  # one clear line for an unknown column, before anything starts
         yield
-    finally:
-        if saved is None:
-            os.environ.pop(COLUMN_ENV, None)
-        else:
-            os.environ[COLUMN_ENV] = saved

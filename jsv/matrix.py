@@ -12,7 +12,6 @@ that column) is ``skipped`` with the page's error as the reason.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,7 +22,7 @@ from jsv.claims.display import show_record
 from jsv.claims.model import Claim
 from jsv.claims.record import ClaimRecord
 from jsv.claims.registry import Registry, registry_here
-from jsv.claims.verify import RECORD_FAILURES_ENV, ClaimResult, SideResult
+from jsv.claims.verify import ClaimResult, SideResult
 from jsv.columns import in_column
 from jsv.page_runner import run_page
 from jsv.runbook import extend_cell_limit
@@ -34,16 +33,8 @@ PAGE_LIMIT_SECONDS = 1800
 
 @contextmanager
 def _column(column: str) -> Iterator[None]:
-    saved = settings.RECORD_FAILURES.raw() if settings.RECORD_FAILURES.is_set() else None
-    os.environ[RECORD_FAILURES_ENV] = "1"
-    try:
-        with in_column(column):
-            yield
-    finally:
-        if saved is None:
-            os.environ.pop(RECORD_FAILURES_ENV, None)
-        else:
-            os.environ[RECORD_FAILURES_ENV] = saved
+    with settings.RECORD_FAILURES.set_to("1"), in_column(column):
+        yield
 
 
 def not_reached(claim: Claim, column: str, reason: str) -> ClaimRecord:

@@ -13,7 +13,8 @@ interface, not switches of this program, and are not here.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
 
@@ -40,6 +41,19 @@ class Setting:
     def on(self, environ: Mapping[str, str] | None = None) -> bool:
         """A flag: set to anything but ``0``."""
         return self.raw(environ) not in ("", "0")
+
+    @contextmanager
+    def set_to(self, value: str) -> Iterator[None]:
+        """Inside the block the process (and what it starts) sees ``value``; then what was there before."""
+        saved = os.environ.get(self.name)
+        os.environ[self.name] = value
+        try:
+            yield
+        finally:
+            if saved is None:
+                os.environ.pop(self.name, None)
+            else:
+                os.environ[self.name] = saved
 
 
 BASE = Setting("JSV_BASE", "auto|pull|bootstrap", "auto", "how the Debian trixie base image is obtained")

@@ -99,3 +99,11 @@ def test_a_flag_is_on_when_set_to_anything_but_0(environ, raw, on):
 def test_an_unset_or_empty_switch_has_its_default():
     assert settings.JOBS.raw({}) == settings.JOBS.raw({"JSV_JOBS": "  "}) == "4"
     assert not settings.JOBS.is_set({"JSV_JOBS": " "})
+
+
+def test_a_switch_set_for_a_block_is_restored_after_it(monkeypatch):
+    monkeypatch.delenv("JSV_COLUMN", raising=False)
+    monkeypatch.setenv("JSV_RECORD_FAILURES", "0")
+    with settings.COLUMN.set_to("debian-trixie"), settings.RECORD_FAILURES.set_to("1"):
+        assert (settings.COLUMN.raw(), settings.RECORD_FAILURES.on()) == ("debian-trixie", True)
+    assert not settings.COLUMN.is_set() and settings.RECORD_FAILURES.raw() == "0"
