@@ -132,18 +132,22 @@ MALLORY_PROBE = r"""#!/bin/sh
 # each answers without a token, over HTTP and over HTTPS without a client certificate.
 uid=$(id -u alice)
 me=$(hostname -i | awk '{print $1}')
+said() { printf '%s%s' "$(head -c 100 body 2>/dev/null | tr -d '\n')" "$(head -c 100 err)"; }
 echo "# mallory ($(id -un)) on $(hostname), $me"
 ss -Hltne | awk -v u="uid:$uid" 'index($0, u) {print $4}' > sockets
 echo "# alice's listening sockets:"; cat sockets
-for port in $(sed 's/.*://' sockets | sort -un); do
-  echo "### port $port"
-  for scheme in http https; do
-    for path in /user/alice/api /user/alice/api/contents /user/alice/; do
-      code=$(curl -sk -m 5 -o body -w '%{http_code}' "$scheme://$me:$port$path"); exit=$?
-      echo "$scheme $path -> $code curl-exit $exit $(head -c 120 body 2>/dev/null | tr -d '\n')"
-      rm -f body
-    done
+for socket in $(sort -u sockets); do
+  host=${socket%:*}; port=${socket##*:}
+  case $host in 0.0.0.0|'*'|'[::]') host=$me ;; esac
+  echo "### port $port on $host"
+  for path in /user/alice/api /user/alice/api/contents /user/alice/; do
+    code=$(curl -sS -m 3 -o body -w '%{http_code}' "http://$host:$port$path" 2>err); exit=$?
+    echo "http $path -> $code curl-exit $exit $(said)"
+    rm -f body err
   done
+  code=$(curl -sSk -m 3 -o body -w '%{http_code}' "https://$host:$port/user/alice/api" 2>err); exit=$?
+  echo "https /user/alice/api -> $code curl-exit $exit $(said)"
+  rm -f body err
 done
 """
 
@@ -200,7 +204,8 @@ def mallory_reaches_the_notebook(target: Any, timeout: float = 120) -> Observati
         interval=2,
     ).value
     output = pool.submit.run("cat /tmp/mallory-probe.out", user="mallory")
-    listening = pool.jupyter_node.run("ss -Hltnp | grep -v 127.0.0.11")  # root's view, for the reader
+    # root's view, for the reader: the node's listening sockets (owner uid) and alice's processes
+    listening = pool.jupyter_node.run("ss -Hltne | grep -v 127.0.0.11; ps -o user,pid,args -u alice")
     lines = [
         f"$ condor_submit probe.sub   # as mallory\n{probe_description('jupyter-node')}",
         f"cluster {target.probe}: JobStatus={ad.get('JobStatus')} LastRemoteHost={ad.get('LastRemoteHost')}",
