@@ -55,6 +55,8 @@ SUDO_PROBES = {
     "hub account: sudo -u alice /bin/sh": "sudo -n -u alice /bin/sh -c 'id -un'",
     "hub account: sudo -u root id": "sudo -n -u root id -un",
     "hub account: sudo -u mallory condor_q": "sudo -n -u mallory condor_q -totals",
+    "hub account: condor_q as alice, other arguments": "sudo -n -u alice condor_q -af Owner Cmd",
+    "hub account: condor_rm as alice, other arguments": "sudo -n -u alice condor_rm -constraint false",
 }
 
 
@@ -64,7 +66,8 @@ def _sudo_script() -> str:
 
 def hub_account_sudo(target: Any) -> Observation:
     """HTC-17: the user the hub runs as, alice's notebook and job, and what the hub's account gets from
-    sudo beyond its batch commands (a shell as alice, root, a batch command as mallory)."""
+    sudo beyond its batch commands (a shell as alice, root, a batch command as mallory, the query and the
+    cancel with arguments of its own; the cancel's constraint matches no job)."""
     machine = target.machine
     ps = machine.run("ps -eo user:20,args | grep '[b]in/jupyterhub -f'")
     owner = machine.run("condor_q alice -af Owner JobBatchName")
