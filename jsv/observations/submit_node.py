@@ -197,8 +197,35 @@ def notebook_answers(text: str) -> dict[str, Any]:
     }
 
 
+BOB_PROBE = r"""pid=$(pgrep -u bob -o -f jupyterhub-singleuser) && cd "$(readlink /proc/$pid/cwd)" &&
+eval "$(tr '\0' '\n' </proc/$pid/environ | grep -E '^JUPYTERHUB_SSL_(CERTFILE|KEYFILE)=' \
+  | sed "s/=/='/; s/\$/'/; s/^/export /")" &&
+me=$(hostname -i | awk '{print $1}') &&
+port=$(ss -Hltne | awk -v u="uid:$(id -u alice)" \
+  'index($0, u) && $4 ~ /^0[.]0[.]0[.]0:/ {sub(/.*:/, "", $4); print $4}') &&
+if [ -n "${JUPYTERHUB_SSL_CERTFILE:-}" ]; then
+  issuer=$(openssl x509 -noout -issuer -in "$JUPYTERHUB_SSL_CERTFILE")
+  echo "# bob's notebook holds $JUPYTERHUB_SSL_CERTFILE: $issuer"
+  url=https://$me:$port/user/alice/api; tls="--cert $JUPYTERHUB_SSL_CERTFILE --key $JUPYTERHUB_SSL_KEYFILE"
+else
+  echo "# bob's notebook holds no certificate"; url=http://$me:$port/user/alice/api; tls=
+fi &&
+code=$(curl -sSk -m 3 $tls -o body -w '%{http_code}' "$url" 2>err); exit=$?
+echo "bob's notebook: $url -> $code curl-exit $exit $(head -c 100 body 2>/dev/null)$(head -c 100 err)"
+"""
+"""Code in bob's notebook on the same node: his notebook's certificate and key (internal TLS), to alice's."""
+FROM_BOB = "GET /user/alice/api from bob's notebook, with its certificate where it has one"
+
+
+def bob_status(text: str) -> int | None:
+    """The HTTP status bob's notebook got from alice's (None: no answer)."""
+    match = re.search(r"^bob's notebook: \S+ -> (\d{3}) ", text, re.MULTILINE)
+    return int(match.group(1)) if match and match.group(1) != "000" else None
+
+
 def mallory_reaches_the_notebook(target: Any, timeout: float = 120) -> Observation:
-    """HTC-19: the output of mallory's probe job ``target.probe`` (submitted earlier), once it completed."""
+    """HTC-19: the output of mallory's probe job ``target.probe`` (submitted earlier), once it completed;
+    then bob's notebook starts on the node and code in it tries alice's with bob's own certificate."""
     pool = target.pool
     ad = poll_until(
         lambda: pool.job_ad(target.probe, "JobStatus", "LastRemoteHost"),
@@ -207,6 +234,8 @@ def mallory_reaches_the_notebook(target: Any, timeout: float = 120) -> Observati
         interval=2,
     ).value
     output = pool.submit.run("cat /tmp/mallory-probe.out", user="mallory")
+    pool.submit.spawn("bob", timeout=180)  # on the same node, now that mallory's job has left it
+    bob = pool.jupyter_node.run(BOB_PROBE, user="bob")
     # root's view, for the reader: the node's listening sockets (owner uid) and alice's processes
     listening = pool.jupyter_node.run("ss -Hltne | grep -v 127.0.0.11; ps -o user,pid,args -u alice")
     lines = [
@@ -215,5 +244,8 @@ def mallory_reaches_the_notebook(target: Any, timeout: float = 120) -> Observati
         output.transcript,
         "# on jupyter-node, as root",
         listening.transcript,
+        "# on jupyter-node, code in bob's notebook",
+        bob.transcript,
     ]
-    return Observation(notebook_answers(output.stdout), "\n".join(lines))
+    value = {**notebook_answers(output.stdout), FROM_BOB: bob_status(bob.stdout)}
+    return Observation(value, "\n".join(lines))

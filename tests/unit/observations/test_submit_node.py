@@ -6,9 +6,11 @@ import pytest
 
 from jsv.observations.submit_node import (
     ENV_PROBES,
+    FROM_BOB,
     PRELOADED,
     RAN_AS,
     SUDO_PROBES,
+    bob_status,
     environment_outcome,
     last_line,
     notebook_answers,
@@ -57,7 +59,7 @@ https /user/alice/api -> 000 curl-exit 28 curl: (28) Operation timed out after 3
 
 def test_sections_split_on_headers_and_ignore_the_preamble() -> None:
     found = sections(HUB_ACCOUNT_SUDO)
-    assert list(found) == list(SUDO_PROBES)
+    assert list(found) == list(SUDO_PROBES)[:3]
     assert found["hub account: sudo -u root id"] == "root"
     assert last_line(found["hub account: sudo -u mallory condor_q"]).startswith("Total for all users")
     assert sections("no header\nat all") == {}
@@ -134,3 +136,12 @@ def test_probe_description_names_the_node() -> None:
     description = probe_description("jupyter-node")
     assert 'requirements = (Machine == "jupyter-node")' in description
     assert description.endswith("queue\n")
+
+
+def test_bob_status() -> None:
+    refused = "bob's notebook: https://192.168.32.3:5/user/alice/api -> 000 curl-exit 56 curl: (56) OpenSSL"
+    answered = "# no certificate\nbob's notebook: http://h:5/user/alice/api -> 200 curl-exit 0 {}"
+    assert bob_status(refused) is None
+    assert bob_status(answered) == 200
+    assert bob_status("pgrep found nothing") is None
+    assert FROM_BOB.startswith("GET /user/alice/api from bob's notebook")
