@@ -179,11 +179,14 @@ def notebook_answers(text: str) -> dict[str, Any]:
     than 000) and the status of each scheme's request, for the first port found."""
     ports = {name: body for name, body in sections(text).items() if name.startswith("port ")}
     codes: dict[tuple[str, str], int] = {}
-    for body in ports.values():
+    tls: str | None = None
+    for name, body in ports.items():
         for line in body.splitlines():
             match = LINE.match(line)
             if match and match.group(3) != "000":
                 codes.setdefault((match.group(2), match.group(1)), int(match.group(3)))
+            if match and match.group(1) == "https" and not name.endswith(" on 127.0.0.1"):
+                tls = outcome(match.group(3), match.group(4), line[match.end() :])
 
     def status(path: str) -> int | None:
         return codes.get((path, "http"), codes.get((path, "https")))
@@ -194,6 +197,7 @@ def notebook_answers(text: str) -> dict[str, Any]:
         "GET /user/alice/api without a token": status("/user/alice/api"),
         "GET /user/alice/api/contents without a token": status("/user/alice/api/contents"),
         "GET /user/alice/ without a token": status("/user/alice/"),
+        "HTTPS without a client certificate": tls,
     }
 
 
@@ -217,10 +221,20 @@ echo "bob's notebook: $url -> $code curl-exit $exit $(head -c 100 body 2>/dev/nu
 FROM_BOB = "GET /user/alice/api from bob's notebook, with its certificate where it has one"
 
 
-def bob_status(text: str) -> int | None:
-    """The HTTP status bob's notebook got from alice's (None: no answer)."""
-    match = re.search(r"^bob's notebook: \S+ -> (\d{3}) ", text, re.MULTILINE)
-    return int(match.group(1)) if match and match.group(1) != "000" else None
+def outcome(code: str, curl_exit: str, said: str) -> str:
+    """One request's outcome: its HTTP status, or why there was none (the TLS alert, else curl's exit)."""
+    if code != "000":
+        return f"HTTP {code}"
+    alert = re.search(r"alert ([a-z][a-z ]*[a-z])", said)
+    if alert:
+        return f"refused in the TLS handshake ({alert.group(1)})"
+    return f"no answer (curl exit {curl_exit})"
+
+
+def bob_outcome(text: str) -> str | None:
+    """What bob's notebook got from alice's: a status, a refusal, or None (the probe stopped before)."""
+    match = re.search(r"^bob's notebook: \S+ -> (\d{3}) curl-exit (\d+) ?(.*)$", text, re.MULTILINE)
+    return outcome(*match.groups()) if match else None
 
 
 def mallory_reaches_the_notebook(target: Any, timeout: float = 120) -> Observation:
@@ -235,17 +249,18 @@ def mallory_reaches_the_notebook(target: Any, timeout: float = 120) -> Observati
     ).value
     output = pool.submit.run("cat /tmp/mallory-probe.out", user="mallory")
     pool.submit.spawn("bob", timeout=180)  # on the same node, now that mallory's job has left it
-    bob = pool.jupyter_node.run(BOB_PROBE, user="bob")
+    pool.jupyter_node.put_file("/tmp/bob-probe.sh", BOB_PROBE, 0o755, owner="bob")
+    bob = pool.jupyter_node.run("sh /tmp/bob-probe.sh", user="bob")
     # root's view, for the reader: the node's listening sockets (owner uid) and alice's processes
-    listening = pool.jupyter_node.run("ss -Hltne | grep -v 127.0.0.11; ps -o user,pid,args -u alice")
+    listening = pool.jupyter_node.run("ss -Hltne | grep -v 127.0.0.11; ps -o user,pid,args -u alice 2>&-")
     lines = [
         f"$ condor_submit probe.sub   # as mallory\n{probe_description('jupyter-node')}",
         f"cluster {target.probe}: JobStatus={ad.get('JobStatus')} LastRemoteHost={ad.get('LastRemoteHost')}",
         output.transcript,
+        "# on jupyter-node, code in bob's notebook (/tmp/bob-probe.sh: his notebook's certificate, if any)",
+        bob.transcript,
         "# on jupyter-node, as root",
         listening.transcript,
-        "# on jupyter-node, code in bob's notebook",
-        bob.transcript,
     ]
-    value = {**notebook_answers(output.stdout), FROM_BOB: bob_status(bob.stdout)}
+    value = {**notebook_answers(output.stdout), FROM_BOB: bob_outcome(bob.stdout)}
     return Observation(value, "\n".join(lines))

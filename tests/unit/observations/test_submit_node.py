@@ -10,7 +10,7 @@ from jsv.observations.submit_node import (
     PRELOADED,
     RAN_AS,
     SUDO_PROBES,
-    bob_status,
+    bob_outcome,
     environment_outcome,
     last_line,
     notebook_answers,
@@ -42,7 +42,8 @@ http /user/alice/api -> 000 curl-exit 7 curl: (7) Failed to connect to 127.0.0.1
 http /user/alice/api -> 000 curl-exit 56 curl: (56) Recv failure: Connection reset by peer
 http /user/alice/api/contents -> 000 curl-exit 56 curl: (56) Recv failure: Connection reset by peer
 http /user/alice/ -> 000 curl-exit 56 curl: (56) Recv failure: Connection reset by peer
-https /user/alice/api -> 000 curl-exit 56 curl: (56) OpenSSL SSL_read: tlsv13 alert certificate required
+https /user/alice/api -> 000 curl-exit 56 curl: (56) OpenSSL SSL_read: OpenSSL/3.5.9: error:0A00045C:SSL \
+routines::tlsv13 alert certificate required
 """
 
 STOCK_PROBE = """\
@@ -114,6 +115,7 @@ def test_a_tls_notebook_answers_nothing() -> None:
         "GET /user/alice/api without a token": None,
         "GET /user/alice/api/contents without a token": None,
         "GET /user/alice/ without a token": None,
+        "HTTPS without a client certificate": "refused in the TLS handshake (certificate required)",
     }
 
 
@@ -124,6 +126,7 @@ def test_a_plain_notebook_answers_without_a_token() -> None:
         "GET /user/alice/api without a token": 200,
         "GET /user/alice/api/contents without a token": 403,
         "GET /user/alice/ without a token": 200,
+        "HTTPS without a client certificate": "no answer (curl exit 28)",
     }
 
 
@@ -138,10 +141,13 @@ def test_probe_description_names_the_node() -> None:
     assert description.endswith("queue\n")
 
 
-def test_bob_status() -> None:
-    refused = "bob's notebook: https://192.168.32.3:5/user/alice/api -> 000 curl-exit 56 curl: (56) OpenSSL"
+def test_bob_outcome() -> None:
+    refused = (
+        "bob's notebook: https://192.168.32.3:5/user/alice/api -> 000 curl-exit 56 curl: (56) OpenSSL "
+        "SSL_read: OpenSSL/3.5.9: error:0A000418:SSL routines::tlsv1 alert unknown ca"
+    )
     answered = "# no certificate\nbob's notebook: http://h:5/user/alice/api -> 200 curl-exit 0 {}"
-    assert bob_status(refused) is None
-    assert bob_status(answered) == 200
-    assert bob_status("pgrep found nothing") is None
+    assert bob_outcome(refused) == "refused in the TLS handshake (unknown ca)"
+    assert bob_outcome(answered) == "HTTP 200"
+    assert bob_outcome("pgrep found nothing") is None
     assert FROM_BOB.startswith("GET /user/alice/api from bob's notebook")
