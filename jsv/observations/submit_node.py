@@ -135,7 +135,7 @@ MALLORY_PROBE = r"""#!/bin/sh
 # each answers without a token, over HTTP and over HTTPS without a client certificate.
 uid=$(id -u alice)
 me=$(hostname -i | awk '{print $1}')
-said() { printf '%s%s' "$(head -c 100 body 2>/dev/null | tr -d '\n')" "$(head -c 100 err)"; }
+said() { printf '%s%s' "$(head -c 100 body 2>/dev/null | tr -d '\n')" "$(head -c 200 err)"; }
 echo "# mallory ($(id -un)) on $(hostname), $me"
 ss -Hltne | awk -v u="uid:$uid" 'index($0, u) {print $4}' > sockets
 echo "# alice's listening sockets:"; cat sockets
@@ -201,7 +201,8 @@ def notebook_answers(text: str) -> dict[str, Any]:
     }
 
 
-BOB_PROBE = r"""pid=$(pgrep -u bob -o -f jupyterhub-singleuser) && cd "$(readlink /proc/$pid/cwd)" &&
+BOB_PROBE = r"""pid=$(pgrep -u bob -o -f jupyterhub-singleuser 2>/dev/null) &&
+cd "$(readlink /proc/$pid/cwd)" &&
 eval "$(tr '\0' '\n' </proc/$pid/environ | grep -E '^JUPYTERHUB_SSL_(CERTFILE|KEYFILE)=' \
   | sed "s/=/='/; s/\$/'/; s/^/export /")" &&
 me=$(hostname -i | awk '{print $1}') &&
@@ -215,7 +216,7 @@ else
   echo "# bob's notebook holds no certificate"; url=http://$me:$port/user/alice/api; tls=
 fi &&
 code=$(curl -sSk -m 3 $tls -o body -w '%{http_code}' "$url" 2>err); exit=$?
-echo "bob's notebook: $url -> $code curl-exit $exit $(head -c 100 body 2>/dev/null)$(head -c 100 err)"
+echo "bob's notebook: $url -> $code curl-exit $exit $(head -c 100 body 2>/dev/null)$(head -c 200 err)"
 """
 """Code in bob's notebook on the same node: his notebook's certificate and key (internal TLS), to alice's."""
 FROM_BOB = "GET /user/alice/api from bob's notebook, with its certificate where it has one"
