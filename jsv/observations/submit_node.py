@@ -137,7 +137,7 @@ uid=$(id -u alice)
 me=$(hostname -i | awk '{print $1}')
 said() { printf '%s%s' "$(head -c 100 body 2>/dev/null | tr -d '\n')" "$(head -c 200 err)"; }
 echo "# mallory ($(id -un)) on $(hostname), $me"
-ss -Hltne | awk -v u="uid:$uid" 'index($0, u) {print $4}' > sockets
+ss -Hltne 2>/dev/null | awk -v u="uid:$uid" 'index($0, u) {print $4}' > sockets
 echo "# alice's listening sockets:"; cat sockets
 for socket in $(sort -u sockets); do
   host=${socket%:*}; port=${socket##*:}
@@ -206,7 +206,7 @@ cd "$(readlink /proc/$pid/cwd)" &&
 eval "$(tr '\0' '\n' </proc/$pid/environ | grep -E '^JUPYTERHUB_SSL_(CERTFILE|KEYFILE)=' \
   | sed "s/=/='/; s/\$/'/; s/^/export /")" &&
 me=$(hostname -i | awk '{print $1}') &&
-port=$(ss -Hltne | awk -v u="uid:$(id -u alice)" \
+port=$(ss -Hltne 2>/dev/null | awk -v u="uid:$(id -u alice)" \
   'index($0, u) && $4 ~ /^0[.]0[.]0[.]0:/ {sub(/.*:/, "", $4); print $4}') &&
 if [ -n "${JUPYTERHUB_SSL_CERTFILE:-}" ]; then
   issuer=$(openssl x509 -noout -issuer -in "$JUPYTERHUB_SSL_CERTFILE")
