@@ -100,6 +100,19 @@ class CondorSubmitHub(JupyterHub):
             "c.Spawner.poll_interval = 5",
         )
 
+    def as_hub_user(self, sudoers: str = "", user: str = "jupyterhub") -> CondorSubmitHub:
+        """Run the hub as the unprivileged ``user`` (start-condor creates it and the group
+        ``jupyterhub-users`` of alice, bob and carol).
+
+        ``sudoers`` names a rule in ``containers/condor/etc/jupyterhub/sudoers/`` (a control) that the
+        start script installs as ``/etc/sudoers.d/jupyterhub``; leave it empty when a claim's published
+        ``sudo`` fix writes that file (``.with_fix(...)``).
+        """
+        self.with_env("JSV_HUB_USER", user)
+        if sudoers:
+            self.with_env("JSV_SUDOERS", sudoers)
+        return self
+
     def with_firewall(self, fix: str) -> CondorSubmitHub:
         """nftables on the submit node from ``fix``'s published shell step (needs NET_ADMIN)."""
         self.with_kwargs(cap_add=["NET_ADMIN"])
@@ -124,20 +137,24 @@ class CondorPool:
         submit: CondorSubmitHub,
         security: PoolSecurity,
         jupyter_node_fixes: tuple[str, ...] = (),
+        with_worker: bool = True,
         **execute_env: str,
     ) -> None:
-        """``jupyter_node_fixes``: claims whose published fix is a config.d file of the dedicated node."""
+        """``jupyter_node_fixes``: claims whose published fix is a config.d file of the dedicated node;
+        ``with_worker=False``: jupyter-node is the pool's only execute node (no ``worker``)."""
         self.lab = lab
         self.security = security
         self.cm = lab.start(CondorNode("cm", "cm", security))
-        self.worker = lab.start(CondorNode("execute", "worker", security, **execute_env))
+        self.worker = (
+            lab.start(CondorNode("execute", "worker", security, **execute_env)) if with_worker else None
+        )
         self.jupyter_node = lab.start(
             CondorNode("execute", "jupyter-node", security, JSV_JUPYTER_NODE="1", **execute_env).with_fix(
                 *jupyter_node_fixes
             )
         )
         self.submit = lab.start(submit)
-        self.wait_for_slots(2)
+        self.wait_for_slots(2 if with_worker else 1)
 
     def wait_for_slots(self, count: int, timeout: float = 120) -> None:
         """Until ``count`` execute nodes have advertised themselves to the collector."""
@@ -181,7 +198,11 @@ class CondorPool:
     def alices_node(self) -> Machine:
         """The execute node running alice's notebook job (read from the queue)."""
         host = self.submit.run("condor_q alice -constraint JobStatus==2 -af RemoteHost").stdout.split()[-1]
-        return {"worker": self.worker, "jupyter-node": self.jupyter_node}[host.split("@")[-1]]
+        nodes = {"worker": self.worker, "jupyter-node": self.jupyter_node}
+        node = nodes[host.split("@")[-1]]
+        if node is None:
+            raise RuntimeError(f"alice's job runs on {host}, which this pool did not start")
+        return node
 
     def alices_job(self) -> dict[str, Any]:
         """alice's running job: JobBatchName, RequestMemory and the execute node it ran on."""
