@@ -153,10 +153,14 @@ def embedded_private_file(client: NetClient, target: JupyterServer) -> Observati
 
 
 def _convert(target: JupyterServer, notebook: str, planted: str, kept_as: str) -> Observation:
-    """``jupyter nbconvert --to markdown`` as alice; was ``planted`` written, and the file kept inside?"""
+    """``jupyter nbconvert --to markdown`` as alice; was ``planted`` written, and the file kept inside?
+
+    Run as ``python3 -m nbconvert``, the same program: Debian's ``python3-nbconvert`` (the Debian column's
+    image) installs the module without the ``jupyter-nbconvert`` command.
+    """
     inside = f"{OUTPUT_DIR}/{files_dir_of(notebook)}/{kept_as}"
     command = (
-        f"rm -rf {OUTPUT_DIR} && jupyter nbconvert --to markdown --output-dir {OUTPUT_DIR} "
+        f"rm -rf {OUTPUT_DIR} && python3 -m nbconvert --to markdown --output-dir {OUTPUT_DIR} "
         f"{shlex.quote(f'{ROOT_DIR}/{notebook}')}"
     )
     ran = target.run(["sh", "-c", command], user="alice")
