@@ -87,6 +87,8 @@ def test_every_vulnerable_sibling_keeps_its_pins_in_the_drift_check(monkeypatch)
         "single-user-adv",
         "single-user-adv-2.19",
         "single-user-adv-2.20",
+        "single-user-adv-nbconvert",
+        "single-user-adv-nbconvert-7.17.1",
         "single-user-ext-old",
     ]
     for name in siblings:
