@@ -247,3 +247,17 @@ class ServerAfterAnotherUser(JupyterServer):
         return f"# first, as mallory, before alice's server starts:\n{self.first}\n# alice's server:\n" + (
             super().describe()
         )
+
+
+class NbconvertServer(JupyterServer):
+    """The pinned single-user image but nbconvert 7.17.0 (``containers/single-user-adv-nbconvert/``): the
+    control of nbconvert's 2026 advisories (ADV-30, ADV-31)."""
+
+    environment = "single-user-adv-nbconvert"
+
+
+class NbconvertServer1771(JupyterServer):
+    """The pinned single-user image but nbconvert 7.17.1 (``containers/single-user-adv-nbconvert-7.17.1``):
+    ADV-32's control."""
+
+    environment = "single-user-adv-nbconvert-7.17.1"

@@ -39,18 +39,6 @@ PLANTED_IMAGE = "/home/alice/planted-output.svg"
 PLANTED_SVG = '<svg xmlns="http://www.w3.org/2000/svg"><!-- jsv marker: written outside --></svg>'
 
 
-class NbconvertServer(JupyterServer):
-    """The pinned single-user image but nbconvert 7.17.0 (``containers/single-user-adv-nbconvert/``)."""
-
-    environment = "single-user-adv-nbconvert"
-
-
-class NbconvertServer1771(JupyterServer):
-    """The pinned single-user image but nbconvert 7.17.1 (``containers/single-user-adv-nbconvert-7.17.1``)."""
-
-    environment = "single-user-adv-nbconvert-7.17.1"
-
-
 def _notebook(cells: list[dict[str, Any]]) -> str:
     numbered = [cell | {"id": f"c{index}"} for index, cell in enumerate(cells, 1)]
     notebook = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": numbered}

@@ -11,6 +11,7 @@ import pytest
 
 from jsv.claims.registry import load_registry
 from jsv.environments.machine import image_built_with
+from jsv.environments.single_user import NbconvertServer, NbconvertServer1771
 from jsv.images.build import requirements_of
 from jsv.observations.nbconvert_advisories import (
     ATTACHMENT_NOTEBOOK,
@@ -21,8 +22,6 @@ from jsv.observations.nbconvert_advisories import (
     PLANTED_STARTUP,
     PRIVATE_FILE,
     ROOT_DIR,
-    NbconvertServer,
-    NbconvertServer1771,
     attachment_notebook,
     embed_notebook,
     embedded_texts,
