@@ -55,7 +55,7 @@ def spawner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> tuple[object, Pa
         (hub / name).write_text(f"stands in for {name}\n")
         paths[key] = str(hub / name)
     helper = CONDOR / "jsv-condor-certs"
-    made = module.NonRootCondorSpawner(certs_cmd=f"env HOME={home} {helper}  # as {{username}}")
+    made = module.NonRootCondorSpawner(certs_cmd=f"env HOME={home} JSV_AS={{username}} {helper}")
     made.user = types.SimpleNamespace(name="alice")
     return made, home, paths
 
@@ -71,9 +71,20 @@ def test_move_certs_unpacks_them_in_the_users_home(spawner: tuple[object, Path, 
         assert stat.S_IMODE((certs / name).stat().st_mode) == 0o600
 
 
+def test_a_user_name_stays_one_argument_no_shell_reads_it(
+    spawner: tuple[object, Path, dict[str, str]], tmp_path: Path
+) -> None:
+    made, home, paths = spawner
+    planted = tmp_path / "planted"
+    made.user = types.SimpleNamespace(name=f"alice;touch {planted}")  # type: ignore[attr-defined]
+    asyncio.run(made.move_certs(paths))  # type: ignore[attr-defined]
+    assert not planted.exists()
+    assert (home / ".jupyterhub-certs" / "ca.crt").exists()
+
+
 def test_a_failing_helper_fails_the_spawn(spawner: tuple[object, Path, dict[str, str]]) -> None:
     made, _, paths = spawner
-    made.certs_cmd = "echo 'sudo: a password is required' >&2; exit 1"  # type: ignore[attr-defined]
+    made.certs_cmd = "sh -c 'echo \"sudo: a password is required\" >&2; exit 1'"  # type: ignore[attr-defined]
     with pytest.raises(RuntimeError, match="password is required"):
         asyncio.run(made.move_certs(paths))  # type: ignore[attr-defined]
 

@@ -17,6 +17,7 @@ helper (below the page's card) to ``/usr/local/bin/jsv-condor-certs``.
 import asyncio
 import io
 import os
+import shlex
 import tarfile
 
 from batchspawner.batchspawner import format_template
@@ -27,7 +28,8 @@ from traitlets import Unicode
 class NonRootCondorSpawner(SpoolingCondorSpawner):
     certs_cmd = Unicode(
         "sudo -u {username} /usr/local/bin/jsv-condor-certs",
-        help="Run as the hub's account: unpacks a tar stream of the notebook's certificates as the user.",
+        help="Run as the hub's account, without a shell: unpacks a tar stream of the notebook's "
+        "certificates as the user.",
     ).tag(config=True)
 
     async def move_certs(self, paths):
@@ -36,9 +38,13 @@ class NonRootCondorSpawner(SpoolingCondorSpawner):
         with tarfile.open(fileobj=archive, mode="w", format=tarfile.PAX_FORMAT) as tar:
             for path in paths.values():
                 tar.add(path, arcname=os.path.basename(path), recursive=False)
-        cmd = format_template(self.certs_cmd, **self.get_req_subvars())
-        proc = await asyncio.create_subprocess_shell(
-            cmd,
+        # no shell: the template is split into words first, then each word is filled in, so a user name
+        # (the hub's validation aside) stays one argument whatever characters it holds
+        subvars = self.get_req_subvars()
+        argv = [format_template(word, **subvars) for word in shlex.split(self.certs_cmd)]
+        cmd = shlex.join(argv)
+        proc = await asyncio.create_subprocess_exec(
+            *argv,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
