@@ -63,6 +63,8 @@ class JupyterHub(TraitletsApp, Machine):
             {"name": "runbook", "scopes": RUNBOOK_SCOPES, "services": ["runbook"]}
         ]
         self._services: list[str] = ["{'name': 'runbook', 'api_token': os.environ['JSV_RUNBOOK_TOKEN']}"]
+        self.service_tokens: dict[str, str] = {}
+        """The API token of each service added with :meth:`with_service_token`, by name."""
         self.with_env("JSV_PASSWORDS", "\n".join(f"{u}:{p}" for u, p in self.passwords.items()))
         self.with_env("JSV_RUNBOOK_TOKEN", self.runbook_token)
         self.with_env("CONFIGPROXY_AUTH_TOKEN", self.proxy_token)
@@ -83,6 +85,18 @@ class JupyterHub(TraitletsApp, Machine):
         """One entry of ``c.JupyterHub.services``, as Python source."""
         self._services.append(definition)
         return self
+
+    def with_service_token(self, name: str, scopes: list[str]) -> Self:
+        """A service ``name`` with a role of ``scopes`` and an API token of its own: generated, registered
+        as a secret, handed to the hub in its environment (never in the config file), and kept in
+        :attr:`service_tokens` for the page that acts as that service."""
+        variable = f"JSV_{name.upper()}_TOKEN"
+        self.service_tokens[name] = new_token(f"{self.alias}-{name}-token")
+        return (
+            self.with_service(f"{{'name': '{name}', 'api_token': os.environ['{variable}']}}")
+            .with_role(name, scopes, services=[name])
+            .with_env(variable, self.service_tokens[name])
+        )
 
     def as_hub_user(self, sudoers: str = "") -> Self:
         """Run the hub as the unprivileged ``jupyterhub`` with sudospawner and a sudo rule.

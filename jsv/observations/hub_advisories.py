@@ -37,30 +37,15 @@ def shared_passwords() -> tuple[str, str]:
     return new_token("shared-user-password", 12), new_token("shared-admin-password", 24)
 
 
-def minter_token(hub: JupyterHub) -> str:
-    """The ``minter`` service's API token on ``hub`` (made once per hub, registered as a secret)."""
-    if hub.alias not in _MINTER_TOKENS:
-        _MINTER_TOKENS[hub.alias] = new_token(f"{hub.alias}-minter-token")
-    return _MINTER_TOKENS[hub.alias]
-
-
-_MINTER_TOKENS: dict[str, str] = {}
-
-
 def api_setup(hub: JupyterHub) -> JupyterHub:
     """ADV-06..ADV-10: API only, a token lifetime limit, and a service ``minter`` with :data:`MINTER_SCOPES`.
 
     Not PAM, the hub's default: a local authenticator refuses through the API every name without a
     system account (``LocalAuthenticator.add_user``), so ADV-07's names never reach the name check.
     """
-    return (
-        hub.with_service("{'name': 'minter', 'api_token': os.environ['JSV_MINTER_TOKEN']}")
-        .with_role("minter", MINTER_SCOPES, services=["minter"])
-        .with_env("JSV_MINTER_TOKEN", minter_token(hub))
-        .with_config(
-            "c.JupyterHub.authenticator_class = 'null'",
-            f"c.JupyterHub.token_expires_in_max_seconds = {TOKEN_MAX_SECONDS}",
-        )
+    return hub.with_service_token("minter", MINTER_SCOPES).with_config(
+        "c.JupyterHub.authenticator_class = 'null'",
+        f"c.JupyterHub.token_expires_in_max_seconds = {TOKEN_MAX_SECONDS}",
     )
 
 
@@ -132,7 +117,9 @@ def rename_to_dots(target: JupyterHub) -> Observation:
 
 def token_for_the_user_named_like_a_service(target: JupyterHub) -> Observation:
     """ADV-10: the ``minter`` service (scope ``tokens!service=bob``) asks for a token of the *user* bob."""
-    status, model, ran = target.api("users/bob/tokens", "POST", {"note": "minted"}, minter_token(target))
+    status, model, ran = target.api(
+        "users/bob/tokens", "POST", {"note": "minted"}, target.service_tokens["minter"]
+    )
     if isinstance(model, dict) and model.get("token"):
         register(model["token"], "bob-token-minted-by-service")
     return Observation(status, ran.transcript)

@@ -47,23 +47,11 @@ FORGED_OPTIONS = {"__jupyterhub_bytes__": True, "data": 5}
 """ADV-26: user options shaped like the hub's own encoding of bytes, with a value it cannot decode."""
 
 
-def groupadmin_token(hub: JupyterHub) -> str:
-    """The ``groupadmin`` service's API token on ``hub`` (made once per hub, registered as a secret)."""
-    if hub.alias not in _GROUPADMIN_TOKENS:
-        _GROUPADMIN_TOKENS[hub.alias] = new_token(f"{hub.alias}-groupadmin-token")
-    return _GROUPADMIN_TOKENS[hub.alias]
-
-
-_GROUPADMIN_TOKENS: dict[str, str] = {}
-
-
 def recent_setup(hub: JupyterHub) -> JupyterHub:
     """The configuration both hubs share: a group, a group-filtered admin service, sharing for the runbook."""
     return (
-        hub.with_service("{'name': 'groupadmin', 'api_token': os.environ['JSV_GROUPADMIN_TOKEN']}")
-        .with_role("groupadmin", GROUP_ADMIN_SCOPES, services=["groupadmin"])
+        hub.with_service_token("groupadmin", GROUP_ADMIN_SCOPES)
         .with_role("sharing", ["shares", "read:shares", "access:servers"], services=["runbook"])
-        .with_env("JSV_GROUPADMIN_TOKEN", groupadmin_token(hub))
         .with_config(f"c.JupyterHub.load_groups = {{'{GROUP}': {{'users': ['{GUEST}']}}}}")
     )
 
@@ -217,7 +205,7 @@ def share_after_rename(target: JupyterHub) -> Observation:
 
 def filtered_admin_creates(target: JupyterHub) -> Observation:
     """ADV-25: ``groupadmin`` (admin of the group students only) creates a user and a group."""
-    token = groupadmin_token(target)
+    token = target.service_tokens["groupadmin"]
     user_status, _, user_call = target.api("users", "POST", {"usernames": [NEWCOMER]}, token)
     new_group = {"groups": ["staff"], "users": [VICTIM]}
     group_status, _, group_call = target.api("groups", "POST", new_group, token)
